@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` (demo on SQLite, no Redis) and `make test`
+# (the whole suite on PostgreSQL and Redis). Both create and update .venv themselves.
+
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6.1 needs Python >= 3.12: take pyenv's full paths first (its shims can fail), then PATH.
+PYTHON_CANDIDATES := /root/.pyenv/versions/3.13.0/bin/python /root/.pyenv/versions/3.12.1/bin/python \
+	$(HOME)/.pyenv/versions/3.13.0/bin/python $(HOME)/.pyenv/versions/3.12.1/bin/python \
+	python3.13 python3.12 python3
+BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v $$p; break; fi; done)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint bench install services-check clean screenshots
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(BASE_PYTHON)" ]; then \
+		echo "No Python 3.12+ found. Install Python 3.12 or 3.13 (e.g. 'pyenv install 3.13')," \
+		     "or pass BASE_PYTHON=/path/to/python3.13."; exit 1; fi
+	@echo "Using $(BASE_PYTHON) ($$($(BASE_PYTHON) --version))"
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@mkdir -p var
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py load_demo
+	@echo ""
+	@echo "  ASEAN Customs Portal: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: $${DEMO_PASSWORD:-asean-demo}):"
+	@echo "    secretariat   ASEAN Secretariat (admin at /admin/)"
+	@echo "    chair.vn      Chair-country staff, Viet Nam Customs (chair 2024-2025)"
+	@echo "    delegate.my   Delegate, Royal Malaysian Customs Department"
+	@echo "    partner.wco   Dialogue partner, World Customs Organization"
+	@echo "  Emails are written to var/mail/."
+	@echo ""
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+services-check: install
+	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) -m tests.services_check
+
+test: services-check
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) var/portal.sqlite3 var/staticfiles

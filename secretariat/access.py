@@ -1,0 +1,80 @@
+"""Who may do what: the role rules every view, API endpoint and selector asks.
+
+One place for each rule, so a permission test of this module speaks for the whole portal.
+"""
+
+from enum import IntEnum
+
+from secretariat.models import Role
+
+
+class Clearance(IntEnum):
+    """How far a person can see, from the public web to the secretariat's restricted papers."""
+
+    PUBLIC = 0
+    PARTNERS = 1
+    MEMBERS = 2
+    RESTRICTED = 3
+
+
+def profile_of(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "profile", None)
+
+
+def role_of(user) -> str | None:
+    """The user's role, or None for anonymous visitors (the public).
+
+    A superuser created with ``createsuperuser`` has no profile and counts as secretariat.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    profile = profile_of(user)
+    if profile is not None:
+        return profile.role
+    return Role.SECRETARIAT if user.is_superuser else None
+
+
+def is_secretariat(user) -> bool:
+    return role_of(user) == Role.SECRETARIAT
+
+
+def is_chair(user) -> bool:
+    return role_of(user) == Role.CHAIR
+
+
+def is_member_staff(user) -> bool:
+    """Chair-country staff and delegates: people of a member administration."""
+    return role_of(user) in {Role.CHAIR, Role.DELEGATE}
+
+
+def can_edit_content(user) -> bool:
+    """Conference and Strategic Plan content is edited by the secretariat and the chair."""
+    return role_of(user) in {Role.SECRETARIAT, Role.CHAIR}
+
+
+def administration_id_of(user) -> int | None:
+    profile = profile_of(user)
+    return profile.administration_id if profile else None
+
+
+def partner_id_of(user) -> int | None:
+    profile = profile_of(user)
+    return profile.partner_id if profile else None
+
+
+def clearance_of(user) -> Clearance:
+    """The widest document access level the role grants by itself.
+
+    Heads of delegation reach ``RESTRICTED`` papers of their own meetings; that per-meeting
+    rule belongs to ``meetings``, which raises this baseline where it applies.
+    """
+    role = role_of(user)
+    if role == Role.SECRETARIAT:
+        return Clearance.RESTRICTED
+    if role in {Role.CHAIR, Role.DELEGATE}:
+        return Clearance.MEMBERS
+    if role == Role.PARTNER:
+        return Clearance.PARTNERS
+    return Clearance.PUBLIC

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_secretariat_group(**kwargs):
+    from secretariat.services import secretariat_group_sync
+
+    secretariat_group_sync()
+
+
+class SecretariatConfig(AppConfig):
+    name = "secretariat"
+    verbose_name = "Secretariat core"
+
+    def ready(self):
+        from secretariat import security_log  # noqa: F401  (connects the signal receivers)
+
+        post_migrate.connect(_sync_secretariat_group, sender=self)

@@ -1,0 +1,37 @@
+from django.urls import NoReverseMatch, reverse
+
+from secretariat.access import role_of
+from secretariat.models import Role
+
+# (label, url name, roles that see it; None = everyone). Apps' pages appear once their URL
+# names exist, so the menu never links to a page that is not there.
+NAVIGATION = [
+    ("Meetings", "meetings:list", None),
+    ("Strategic Plan", "workgroups:dashboard", None),
+    ("Working groups", "workgroups:body_list", None),
+    ("Consultations", "consultations:schedule", None),
+    ("My reports", "workgroups:my_reports", {Role.CHAIR, Role.DELEGATE}),
+    ("Reporting cycles", "workgroups:cycle_list", {Role.SECRETARIAT}),
+]
+
+
+def _navigation(role, path):
+    items = []
+    for label, url_name, roles in NAVIGATION:
+        if roles is not None and role not in roles:
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": path.startswith(url)})
+    return items
+
+
+def portal(request):
+    role = role_of(request.user)
+    return {
+        "portal_role": role,
+        "portal_role_label": Role(role).label if role else "Public",
+        "portal_nav": _navigation(role, request.path),
+    }

@@ -1,0 +1,249 @@
+"""The portal's core: member administrations, dialogue-partner organisations and people."""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Asia/Jakarta).")
+
+
+class AdministrationQuerySet(models.QuerySet):
+    def with_names(self):
+        """Prefetch the name history so ``name_on()`` costs no query per row."""
+        return self.prefetch_related("names")
+
+    def members_on(self, day: dt.date):
+        return self.filter(member_since__lte=day).exclude(left_on__lte=day)
+
+
+class Administration(models.Model):
+    """The customs administration of an ASEAN Member State (or observer).
+
+    Membership is derived from dates, never stored as a flag: Timor-Leste was an observer from
+    2022 and became the 11th member on 26 October 2025, and a page about a 2024 meeting must
+    still show it as an observer.
+    """
+
+    code = models.CharField(
+        "ISO 3166 code", max_length=2, unique=True, help_text="Two letters, e.g. VN."
+    )
+    country = models.CharField("member state", max_length=80, unique=True)
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    observer_since = models.DateField(null=True, blank=True)
+    member_since = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    website = models.URLField(blank=True)
+
+    objects = AdministrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_since__isnull=False) | Q(observer_since__isnull=False),
+                name="administration_has_member_or_observer_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.country
+
+    def membership_on(self, day: dt.date | None = None) -> str:
+        day = day or timezone.localdate()
+        if self.left_on and self.left_on <= day:
+            return "former"
+        if self.member_since and self.member_since <= day:
+            return "member"
+        if self.observer_since and self.observer_since <= day:
+            return "observer"
+        return "none"
+
+    @property
+    def membership_status(self) -> str:
+        return self.membership_on()
+
+    def name_on(self, day: dt.date | None = None) -> "AdministrationName | None":
+        """The name valid on ``day`` (today by default), from the prefetched history."""
+        day = day or timezone.localdate()
+        for name in sorted(self.names.all(), key=lambda n: n.valid_from or dt.date.min):
+            starts_ok = name.valid_from is None or name.valid_from <= day
+            ends_ok = name.valid_until is None or day < name.valid_until
+            if starts_ok and ends_ok:
+                return name
+        return None
+
+    @property
+    def name(self) -> str:
+        current = self.name_on()
+        return current.name if current else self.country
+
+    @property
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class AdministrationName(models.Model):
+    """One name of an administration over a period; ``valid_until`` is exclusive."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="names"
+    )
+    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=20, blank=True)
+    valid_from = models.DateField(null=True, blank=True, help_text="Empty: since the start.")
+    valid_until = models.DateField(null=True, blank=True, help_text="Empty: still in use.")
+
+    class Meta:
+        ordering = ["administration", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gt=models.F("valid_from")),
+                name="administration_name_period_is_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["administration"],
+                condition=Q(valid_until__isnull=True),
+                name="one_current_name_per_administration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A person an administration names: its head, or a focal point (per body, in workgroups)."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="contacts"
+    )
+    full_name = models.CharField(max_length=200)
+    position = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_head = models.BooleanField(
+        "head of administration", default=False, help_text="Receives escalated reminders."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+
+    class Meta:
+        ordering = ["administration", "-is_head", "full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administration"],
+                condition=Q(is_head=True),
+                name="one_head_per_administration",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.administration.code})"
+
+
+class Partner(models.Model):
+    """A dialogue partner organisation: an international organisation, a partner customs
+    administration or a private-sector council. Consultations with it live in ``consultations``."""
+
+    class Kind(models.TextChoices):
+        INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+        CUSTOMS_ADMINISTRATION = "customs_administration", "Partner customs administration"
+        PRIVATE_SECTOR = "private_sector", "Private-sector council"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    country = models.CharField(max_length=80, blank=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "ASEAN Secretariat"
+    CHAIR = "chair", "Chair-country staff"
+    DELEGATE = "delegate", "Delegate"
+    PARTNER = "partner", "Dialogue partner"
+
+
+class Profile(models.Model):
+    """What the portal knows about a user beyond Django's auth: role and affiliation.
+
+    The role is the single source of truth for what a person may do; object scoping (which
+    administration, which partner) comes from the affiliation. Secretariat staff also get
+    Django's ``is_staff`` for the admin, set by ``secretariat.services.person_create``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    position = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Empty: the administration's time zone.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="profile_affiliation_matches_role",
+                condition=(
+                    Q(role="secretariat", administration__isnull=True, partner__isnull=True)
+                    | Q(role__in=["chair", "delegate"], administration__isnull=False,
+                        partner__isnull=True)
+                    | Q(role="partner", partner__isnull=False, administration__isnull=True)
+                ),
+                violation_error_message=(
+                    "Chair staff and delegates belong to an administration, partners to a "
+                    "partner organisation, and secretariat staff to neither."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+    @property
+    def affiliation(self) -> Administration | Partner | None:
+        return self.administration or self.partner
+
+    @property
+    def effective_time_zone(self) -> str:
+        if self.time_zone:
+            return self.time_zone
+        if self.administration_id:
+            return self.administration.time_zone
+        return settings.PORTAL_DEFAULT_TIME_ZONE

@@ -1,0 +1,32 @@
+"""The portal's URL map: the only module (with settings) that knows every app."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from secretariat import api, views
+
+admin.site.site_header = "ASEAN Customs Portal — Secretariat"
+admin.site.site_title = "ASEAN Customs Portal admin"
+
+api_v1 = [
+    path("me/", api.MeView.as_view(), name="me"),
+    path("auth/token/", api.TokenView.as_view(), name="token"),
+]
+urlpatterns = [
+    path("", views.home_page, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz-live"),
+    path("accounts/profile/", views.profile_page, name="profile"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]
+
+# Each app owns its top-level paths (meetings/, documents/, bodies/, plan/, consultations/...).
+for app in ("workgroups", "meetings", "consultations"):
+    urlpatterns.append(path("", include(f"{app}.urls")))
+    api_v1.append(path("", include(f"{app}.api_urls")))
+
+urlpatterns.append(path("api/v1/", include((api_v1, "api"), namespace="api")))

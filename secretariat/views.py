@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from secretariat import health, home
+from secretariat.access import is_secretariat, profile_of
+from secretariat.selectors import administrations_with_names
+
+
+@require_GET
+def home_page(request):
+    return render(
+        request,
+        "secretariat/home.html",
+        {
+            "panels": home.panels_for(request),
+            "administrations": administrations_with_names(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def profile_page(request):
+    return render(request, "secretariat/profile.html", {"profile": profile_of(request.user)})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Readiness: 200 when the database (and Redis, where configured) answer, else 503.
+
+    Anonymous callers learn only ok/down per part; the secretariat also sees the error class
+    and timings, which say something about the infrastructure.
+    """
+    report = health.readiness()
+    body = {
+        "status": "ok" if report["ok"] else "down",
+        "checks": {name: "ok" if r["ok"] else "down" for name, r in report["checks"].items()},
+    }
+    if is_secretariat(request.user):
+        body["details"] = report["checks"]
+    return JsonResponse(body, status=200 if report["ok"] else 503)
+
+
+@never_cache
+@require_GET
+def healthz_live(request):
+    """Liveness: the process answers. Deliberately touches nothing else."""
+    return JsonResponse({"status": "ok"})

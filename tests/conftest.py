@@ -1,0 +1,112 @@
+"""Shared fixtures: the named personas every permission test uses.
+
+- ``secretariat``: ASEAN Secretariat staff (admin access)
+- ``chair``: chair-country staff of Viet Nam
+- ``delegate``: a delegate of Malaysia; ``delegate_b``: a delegate of Thailand
+- ``partner``: a dialogue partner of the WCO; ``partner_b``: of Japan Customs
+- ``outsider``: a logged-in account with no role (e.g. a profile not yet set up)
+"""
+
+import os
+
+import pytest
+
+from secretariat.models import Role
+from tests.factories import TEST_PASSWORD, AdministrationFactory, PartnerFactory, make_person
+
+# Playwright's sync API runs an event loop in the test thread (microsoft/playwright-pytest#29).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def vietnam(db):
+    return AdministrationFactory(code="VN", country="Viet Nam", time_zone="Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def malaysia(db):
+    return AdministrationFactory(code="MY", country="Malaysia", time_zone="Asia/Kuala_Lumpur")
+
+
+@pytest.fixture
+def thailand(db):
+    return AdministrationFactory(code="TH", country="Thailand", time_zone="Asia/Bangkok")
+
+
+@pytest.fixture
+def wco(db):
+    return PartnerFactory(slug="wco", name="World Customs Organization", short_name="WCO")
+
+
+@pytest.fixture
+def japan_customs(db):
+    return PartnerFactory(slug="japan-customs", name="Japan Customs", short_name="Japan Customs")
+
+
+@pytest.fixture
+def secretariat(db):
+    return make_person("sec.staff", Role.SECRETARIAT)
+
+
+@pytest.fixture
+def chair(vietnam):
+    return make_person("chair.staff", Role.CHAIR, administration=vietnam)
+
+
+@pytest.fixture
+def delegate(malaysia):
+    return make_person("delegate.a", Role.DELEGATE, administration=malaysia)
+
+
+@pytest.fixture
+def delegate_b(thailand):
+    return make_person("delegate.b", Role.DELEGATE, administration=thailand)
+
+
+@pytest.fixture
+def partner(wco):
+    return make_person("partner.a", Role.PARTNER, partner=wco)
+
+
+@pytest.fixture
+def partner_b(japan_customs):
+    return make_person("partner.b", Role.PARTNER, partner=japan_customs)
+
+
+@pytest.fixture
+def outsider(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def personas(secretariat, chair, delegate, delegate_b, partner, partner_b):
+    """Every role by name, for permission matrices. ``anonymous`` is ``None``."""
+    return {
+        "anonymous": None,
+        "secretariat": secretariat,
+        "chair": chair,
+        "delegate": delegate,
+        "delegate_b": delegate_b,
+        "partner": partner,
+        "partner_b": partner_b,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client logged in as ``user`` (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
