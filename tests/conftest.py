@@ -110,3 +110,35 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session; skipped where Chromium is not installed."""
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context per test; records CSP violations in ``page.csp_violations``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda msg: page.csp_violations.append(msg.text)
+        if "Content Security Policy" in msg.text else None,
+    )
+    yield page
+    context.close()

@@ -1,0 +1,33 @@
+"""Real-browser helpers: Debian's Chromium driven by Playwright (no browser download).
+
+Use the ``page`` fixture from ``tests/conftest.py`` with pytest-django's ``live_server``;
+``login(page, live_server, user)`` logs a persona in through the real login form.
+"""
+
+import os
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Root + a closed network: no sandbox, and no background calls that the network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
+
+
+def login(page, live_server, user, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str, *, width: int = 1280):
+    """Save a full-page screenshot at ``width`` px (375 for a phone) to look at."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    path = SCREENSHOT_DIR / f"{name}-{width}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
