@@ -1,9 +1,13 @@
+import logging
+
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
+from rest_framework.views import APIView, exception_handler
+
+from secretariat.security_log import log_event
 
 from secretariat.access import profile_of, role_of
 
@@ -67,3 +71,18 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def get_serializer_context(self):
+        # Axes tracks failures on Django's HttpRequest; DRF's wrapper hides the attributes
+        # axes sets, so the failures would never add up to a lockout.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
+
+def portal_exception_handler(exc, context):
+    """DRF's handler, plus a security log line for refusals and throttling (T21)."""
+    request = context.get("request")
+    if isinstance(exc, exceptions.Throttled):
+        log_event("throttled", request, level=logging.WARNING, path=request.path)
+    elif isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
+        log_event("access_denied", request, level=logging.WARNING, path=request.path)
+    return exception_handler(exc, context)

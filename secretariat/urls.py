@@ -8,6 +8,7 @@ from secretariat import api, views
 
 admin.site.site_header = "ASEAN Customs Portal — Secretariat"
 admin.site.site_title = "ASEAN Customs Portal admin"
+handler403 = "secretariat.views.permission_denied"
 
 api_v1 = [
     path("me/", api.MeView.as_view(), name="me"),

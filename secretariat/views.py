@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -7,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from secretariat import health, home
 from secretariat.access import is_secretariat, profile_of
+from secretariat.security_log import log_event
 from secretariat.selectors import administrations_with_names
 
 
@@ -52,3 +55,17 @@ def healthz(request):
 def healthz_live(request):
     """Liveness: the process answers. Deliberately touches nothing else."""
     return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request, exception=None):
+    """403 page; every refusal is a security event worth a log line (T21)."""
+    log_event("access_denied", request, level=logging.WARNING, path=request.path)
+    return render(request, "403.html", status=403)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """Axes' lockout answer: JSON for API clients, the explanatory page for people."""
+    message = "Too many failed log-in attempts. Try again later or contact the ASEAN Secretariat."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", status=429)

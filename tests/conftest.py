@@ -18,6 +18,15 @@ from tests.factories import TEST_PASSWORD, AdministrationFactory, PartnerFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache is a real Redis shared across tests: start each test with it empty, so that
+    throttle counters and cached pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return TEST_PASSWORD

@@ -14,6 +14,7 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Administration
         django_get_or_create = ["code"]
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"X{chr(65 + n % 26)}")
     country = factory.LazyAttribute(lambda o: f"Country {o.code}")
