@@ -137,7 +137,9 @@ class Session(models.Model):
     mode = models.CharField(
         "attendance mode", max_length=20, choices=Mode.choices, default=Mode.IN_PERSON
     )
-    location = models.CharField(max_length=200, blank=True, help_text="Room, or the video link's name.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Room, or the video link's name."
+    )
 
     class Meta:
         ordering = ["meeting", "starts_at"]
@@ -470,7 +472,9 @@ class DocumentVersion(models.Model):
         related_name="uploaded_document_versions",
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(max_length=300, blank=True, help_text="Why this version replaces the last.")
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why this version replaces the last."
+    )
 
     class Meta:
         ordering = ["document", "-number"]
