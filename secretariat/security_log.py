@@ -28,7 +28,13 @@ def log_event(event: str, request=None, *, username: str = "", level=logging.INF
     logger.log(
         level,
         event,
-        extra={"event": event, "user": username or "-", "ip": client_ip(request), **extra},
+        extra={
+            "event": event,
+            "user": username or "-",
+            "ip": client_ip(request),
+            "request_id": getattr(request, "id", "-"),
+            **extra,
+        },
     )
 
 

@@ -1,7 +1,9 @@
 """The portal's URL map: the only module (with settings) that knows every app."""
 
 from django.contrib import admin
+from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from secretariat import api, views
@@ -9,6 +11,11 @@ from secretariat import api, views
 admin.site.site_header = "ASEAN Customs Portal — Secretariat"
 admin.site.site_title = "ASEAN Customs Portal admin"
 handler403 = "secretariat.views.permission_denied"
+
+# Swagger UI sets inline styles as it renders; this page alone may, scripts stay 'self'.
+api_docs = csp_override(
+    {**settings.SECURE_CSP, "style-src": [*settings.SECURE_CSP["style-src"], "'unsafe-inline'"]}
+)(SpectacularSwaggerSplitView.as_view(url_name="schema"))
 
 api_v1 = [
     path("me/", api.MeView.as_view(), name="me"),
@@ -22,7 +29,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
 ]
 
 # Each app owns its top-level paths (meetings/, documents/, bodies/, plan/, consultations/...).

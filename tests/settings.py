@@ -16,5 +16,7 @@ os.environ.setdefault("VAR_DIR", str(Path(tempfile.gettempdir()) / "portal-test-
 
 from secretariat.settings import *  # noqa: F403
 
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns without it)
+
 # Fast hashing: the suite creates many users. Production keeps Django's default hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
