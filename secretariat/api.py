@@ -7,9 +7,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView, exception_handler
 
-from secretariat.security_log import log_event
-
 from secretariat.access import profile_of, role_of
+from secretariat.security_log import log_event
 
 # Filled in by apps above the core (consultations adds the calendar feed URL).
 ME_EXTRAS: list = []

@@ -1,7 +1,7 @@
 """The portal's URL map: the only module (with settings) that knows every app."""
 
-from django.contrib import admin
 from django.conf import settings
+from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView

@@ -92,7 +92,8 @@ def test_templates_hold_no_inline_script_handler_or_style():
     for path in files:
         text = path.read_text(encoding="utf-8")
         for rule in (INLINE_SCRIPT, EVENT_HANDLER, JS_URL, STYLE_ATTR, STYLE_BLOCK):
-            offences += [f"{path.relative_to(ROOT)}: {m.group(0)[:60]}" for m in rule.finditer(text)]
+            offences += [f"{path.relative_to(ROOT)}: {m.group(0)[:60]}"
+                         for m in rule.finditer(text)]
     assert offences == []
 
 
