@@ -1,2 +1,10 @@
 # API routes of workgroups, mounted under /api/v1/ (names are in the "api" namespace).
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from workgroups.api import BodyViewSet, MilestoneViewSet
+
+router = SimpleRouter()
+router.register("bodies", BodyViewSet, basename="body")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+
+urlpatterns: list = router.urls

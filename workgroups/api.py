@@ -1,0 +1,193 @@
+"""REST API of the working groups: bodies and milestones, with optimistic concurrency.
+
+``GET /milestones/{id}/`` returns ``ETag: "<version>"``; ``PATCH`` must send it back in
+``If-Match``: missing -> 428, stale -> 412, invalid values -> 400, success -> 200 with the new
+ETag. The version check itself is the conditional UPDATE in ``milestone_update``.
+"""
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from workgroups import selectors
+from workgroups.access import EditRights, sees_unpublished
+from workgroups.models import Body, Milestone, MilestoneStatus
+from workgroups.services import Conflict, milestone_history, milestone_update
+
+
+class BodySerializer(serializers.ModelSerializer):
+    reports_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Body
+        fields = ["id", "code", "name", "kind", "reports_to", "established_on", "mandate"]
+
+
+class BodyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The DG meeting, the CCC, its working groups and sub-working groups, and the ASW."""
+
+    serializer_class = BodySerializer
+    queryset = Body.objects.select_related("reports_to").order_by("code")
+    lookup_field = "code"
+    filterset_fields = ["kind"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lead_administrations = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    plan = serializers.CharField(source="action_line.goal.plan.title", read_only=True)
+    goal = serializers.CharField(source="action_line.goal.code", read_only=True)
+    action_line = serializers.CharField(source="action_line.code", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id", "code", "title", "description", "body", "plan", "goal", "action_line",
+            "status", "progress", "start_date", "due_date", "lead_administrations",
+            "implemented_nationally", "published", "version",
+        ]
+        read_only_fields = fields
+
+
+class MilestonePatchSerializer(serializers.Serializer):
+    """The editable fields; validation of the combination is the service's job."""
+
+    status = serializers.ChoiceField(choices=MilestoneStatus.choices, required=False)
+    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class HistorySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    username = serializers.CharField(source="user")
+    date = serializers.DateTimeField()
+    comment = serializers.CharField()
+    changes = serializers.SerializerMethodField()
+
+    def get_changes(self, obj) -> list[dict]:
+        return [{"field": f, "old": str(o), "new": str(n)} for f, o, n in obj.changes]
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    body = django_filters.CharFilter(field_name="body__code")
+    lead_administration = django_filters.CharFilter(field_name="lead_administrations__code")
+    plan = django_filters.NumberFilter(field_name="action_line__goal__plan")
+    status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = Milestone
+        fields = ["body", "status", "lead_administration", "plan", "due_before", "due_after"]
+
+    def filter_overdue(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.overdue(today) if value else queryset.exclude(
+            pk__in=queryset.overdue(today).values("pk"))
+
+
+def _etag(milestone: Milestone) -> str:
+    return f'"{milestone.version}"'
+
+
+def _parse_if_match(header: str) -> int | None:
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    return int(value) if value.isdigit() else None
+
+
+class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """Milestones of the Strategic Plan. Partners see the published ones only."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            selectors.milestones_visible_to(self.request.user)
+            .select_related("body", "action_line__goal__plan")
+            .prefetch_related("lead_administrations")
+            .order_by("due_date", "code")
+            .distinct()
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        milestone = self.get_object()
+        response = Response(self.get_serializer(milestone).data)
+        response["ETag"] = _etag(milestone)
+        return response
+
+    @extend_schema(
+        request=MilestonePatchSerializer,
+        responses={200: MilestoneSerializer},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
+                                     description='The ETag of the GET, e.g. "3".')],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        milestone = self.get_object()  # 404 for what the caller cannot see
+        rights = EditRights(request.user)
+        if not rights.milestone(milestone):
+            raise PermissionDenied("You cannot edit this milestone.")
+        if_match = request.headers.get("If-Match")
+        if not if_match:
+            return Response(
+                {"detail": "Send If-Match with the milestone's ETag."},
+                status=status.HTTP_428_PRECONDITION_REQUIRED,
+            )
+        expected = _parse_if_match(if_match)
+        if expected is None:
+            return Response({"detail": "If-Match must be an ETag like \"3\"."},
+                            status=status.HTTP_412_PRECONDITION_FAILED)
+        payload = MilestonePatchSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        comment = data.pop("comment", "")
+        try:
+            updated = milestone_update(
+                actor=request.user, milestone_id=milestone.pk, expected_version=expected,
+                changes=data, comment=comment, rights=rights,
+            )
+        except Conflict as conflict:
+            response = Response(
+                {"detail": "The milestone changed since your ETag.",
+                 "current": MilestoneSerializer(conflict.current).data},
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+            response["ETag"] = _etag(conflict.current)
+            return response
+        except DjangoValidationError as error:
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from error
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        fresh = self.get_queryset().get(pk=updated.pk)
+        response = Response(self.get_serializer(fresh).data)
+        response["ETag"] = _etag(fresh)
+        return response
+
+    @extend_schema(responses=HistorySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """The recorded changes, newest first, unpaginated (a milestone has tens of them).
+        Read-only: history has no edit or delete endpoint."""
+        milestone = self.get_object()
+        if not sees_unpublished(request.user):
+            raise PermissionDenied("The change history is for member administrations.")
+        return Response(HistorySerializer(milestone_history(milestone.pk), many=True).data)

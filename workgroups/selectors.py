@@ -1,0 +1,280 @@
+"""Reads of the Strategic Plan, already scoped to what the user may see.
+
+Roll-up formula (the only one; shown in the UI as ``ROLLUP_FORMULA``): the progress of a set of
+milestones (a goal, a body, a plan) is the plain mean of their ``progress`` over the milestones
+that are not cancelled; each milestone weighs the same. National implementation rate: rows
+``implemented`` divided by the rows that are not ``not_applicable``. Both are computed by the
+database on each read (``Avg``/``Count`` annotations) and never stored.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from secretariat.models import Administration
+from workgroups.access import sees_unpublished
+from workgroups.models import (
+    Body,
+    BodyChairTerm,
+    FocalPoint,
+    ImplementationStatus,
+    Milestone,
+    MilestoneStatus,
+    NationalImplementation,
+    Plan,
+    StrategicGoal,
+)
+
+ROLLUP_FORMULA = (
+    "Progress = mean of the milestones' progress (0-100 %), each milestone counting once, "
+    "cancelled milestones excluded. National implementation rate = states 'implemented' ÷ "
+    "states not marked 'not applicable'."
+)
+
+NOT_CANCELLED = ~Q(status=MilestoneStatus.CANCELLED)
+
+DUE_WINDOWS = {
+    "overdue": "Overdue",
+    "30": "Due within 30 days",
+    "90": "Due within 90 days",
+    "365": "Due within a year",
+}
+
+
+def plans_visible_to(user):
+    plans = Plan.objects.all()
+    return plans if sees_unpublished(user) else plans.filter(published=True)
+
+
+def current_plan(user, plan_id: int | None = None) -> Plan | None:
+    """The plan asked for, else the one running today, else the latest visible one."""
+    plans = plans_visible_to(user)
+    if plan_id is not None:
+        plan = plans.filter(pk=plan_id).first()
+        if plan is None:
+            raise Http404("No such plan.")
+        return plan
+    year = timezone.localdate().year
+    return plans.filter(start_year__lte=year, end_year__gte=year).first() or plans.first()
+
+
+def milestones_visible_to(user):
+    milestones = Milestone.objects.all()
+    return milestones if sees_unpublished(user) else milestones.published()
+
+
+def milestone_for(user, pk: int) -> Milestone:
+    """The milestone if the user may see it; 404 otherwise (no existence leak)."""
+    milestone = (
+        milestones_visible_to(user)
+        .select_related("body", "action_line__goal__plan", "updated_by")
+        .prefetch_related("lead_administrations")
+        .filter(pk=pk)
+        .first()
+    )
+    if milestone is None:
+        raise Http404("No such milestone.")
+    return milestone
+
+
+def body_for(code: str) -> Body:
+    """Bodies, their mandate and chairs are public information."""
+    body = Body.objects.select_related("reports_to").filter(code=code).first()
+    if body is None:
+        raise Http404("No such body.")
+    return body
+
+
+def bodies_with_counts(user):
+    visible = milestones_visible_to(user)
+    return (
+        Body.objects.select_related("reports_to")
+        .annotate(
+            milestone_count=Count("milestones", filter=Q(milestones__in=visible)),
+            progress=Avg(
+                "milestones__progress", filter=Q(milestones__in=visible) & Q(
+                    milestones__status__in=[s for s in MilestoneStatus.values
+                                            if s != MilestoneStatus.CANCELLED]
+                )
+            ),
+        )
+        .order_by("code")
+    )
+
+
+def body_chairs(body: Body, day: dt.date | None = None):
+    day = day or timezone.localdate()
+    return BodyChairTerm.objects.filter(body=body).select_related("administration").order_by(
+        "-start_on", "role"
+    ), day
+
+
+def body_focal_points(body: Body):
+    return FocalPoint.objects.filter(body=body).select_related("contact__administration")
+
+
+def ordered_for_attention(milestones, today: dt.date):
+    """Overdue first, then at risk and delayed, then the rest; by due date within each."""
+    return milestones.annotate(
+        attention=Case(
+            When(Q(due_date__lt=today) & ~Q(status__in=[MilestoneStatus.COMPLETED,
+                                                        MilestoneStatus.CANCELLED]),
+                 then=Value(0)),
+            When(status__in=[MilestoneStatus.AT_RISK, MilestoneStatus.DELAYED], then=Value(1)),
+            When(status__in=[MilestoneStatus.COMPLETED, MilestoneStatus.CANCELLED],
+                 then=Value(3)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("attention", "due_date", "code")
+
+
+@dataclass
+class DashboardFilters:
+    body: str = ""
+    status: str = ""
+    lead: str = ""
+    due: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> "DashboardFilters":
+        status = params.get("status", "")
+        due = params.get("due", "")
+        return cls(
+            body=params.get("body", "")[:20],
+            status=status if status in MilestoneStatus.values else "",
+            lead=params.get("lead", "")[:2].upper(),
+            due=due if due in DUE_WINDOWS else "",
+        )
+
+    def apply(self, milestones, today: dt.date):
+        if self.body:
+            milestones = milestones.filter(body__code=self.body)
+        if self.status:
+            milestones = milestones.filter(status=self.status)
+        if self.lead:
+            milestones = milestones.filter(lead_administrations__code=self.lead)
+        if self.due == "overdue":
+            milestones = milestones.overdue(today)
+        elif self.due:
+            milestones = milestones.open().filter(
+                due_date__gte=today, due_date__lte=today + dt.timedelta(days=int(self.due))
+            )
+        return milestones
+
+    def as_query(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({k: v for k, v in vars(self).items() if v})
+
+
+@dataclass
+class Dashboard:
+    plan: Plan | None
+    filters: DashboardFilters
+    today: dt.date
+    milestones: object = None
+    overall: dict = field(default_factory=dict)
+    by_body: list = field(default_factory=list)
+    by_goal: list = field(default_factory=list)
+    status_counts: list = field(default_factory=list)
+    national: dict = field(default_factory=dict)
+
+
+def plan_milestones(user, plan: Plan | None):
+    milestones = milestones_visible_to(user)
+    if plan is None:
+        return milestones.none()
+    return milestones.filter(action_line__goal__plan=plan)
+
+
+def dashboard(user, plan: Plan | None, filters: DashboardFilters, today: dt.date) -> Dashboard:
+    """Every figure of the dashboard, each a single grouped query whatever the row count."""
+    milestones = filters.apply(plan_milestones(user, plan), today)
+    board = Dashboard(plan=plan, filters=filters, today=today)
+    board.overall = milestones.aggregate(
+        total=Count("id"),
+        counted=Count("id", filter=NOT_CANCELLED),
+        progress=Avg("progress", filter=NOT_CANCELLED),
+        overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(
+            status__in=[MilestoneStatus.COMPLETED, MilestoneStatus.CANCELLED])),
+    )
+    board.by_body = list(
+        milestones.values("body__code", "body__name")
+        .annotate(count=Count("id", filter=NOT_CANCELLED), progress=Avg(
+            "progress", filter=NOT_CANCELLED))
+        .order_by("body__code")
+    )
+    board.by_goal = list(
+        milestones.values("action_line__goal__code", "action_line__goal__title")
+        .annotate(count=Count("id", filter=NOT_CANCELLED), progress=Avg(
+            "progress", filter=NOT_CANCELLED))
+        .order_by("action_line__goal__code")
+    )
+    counts = dict(milestones.values_list("status").annotate(n=Count("id")).order_by())
+    board.status_counts = [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in MilestoneStatus.choices
+    ]
+    board.national = NationalImplementation.objects.filter(
+        milestone__in=milestones
+    ).aggregate(
+        implemented=Count("id", filter=Q(status=ImplementationStatus.IMPLEMENTED)),
+        applicable=Count("id", filter=~Q(status=ImplementationStatus.NOT_APPLICABLE)),
+    )
+    board.milestones = ordered_for_attention(milestones.with_related(), today)
+    return board
+
+
+def goal_rollups(plan: Plan, user):
+    """Goals of a plan with their progress by the roll-up formula (one query)."""
+    visible = milestones_visible_to(user)
+    return StrategicGoal.objects.filter(plan=plan).annotate(
+        milestone_count=Count(
+            "action_lines__milestones",
+            filter=Q(action_lines__milestones__in=visible)
+            & ~Q(action_lines__milestones__status=MilestoneStatus.CANCELLED),
+        ),
+        progress=Avg(
+            "action_lines__milestones__progress",
+            filter=Q(action_lines__milestones__in=visible)
+            & ~Q(action_lines__milestones__status=MilestoneStatus.CANCELLED),
+        ),
+    )
+
+
+def member_administrations(today: dt.date):
+    return Administration.objects.members_on(today).order_by("country")
+
+
+def implementation_matrix(milestones, administrations):
+    """Rows of (milestone, [cell per administration]) for nationally implemented milestones.
+
+    Two queries whatever the size: the milestones, then all their national rows.
+    """
+    milestones = list(
+        milestones.filter(implemented_nationally=True).prefetch_related(
+            Prefetch(
+                "national_implementations",
+                queryset=NationalImplementation.objects.only(
+                    "id", "milestone_id", "administration_id", "status", "status_on", "version"
+                ),
+            )
+        )
+    )
+    administrations = list(administrations)
+    rows = []
+    for milestone in milestones:
+        by_adm = {ni.administration_id: ni for ni in milestone.national_implementations.all()}
+        rows.append((milestone, [(adm, by_adm.get(adm.pk)) for adm in administrations]))
+    return rows
+
+
+def percent_class(value) -> str:
+    """The ``w-pct-N`` class (5 % steps) for a progress value; CSP forbids inline widths."""
+    if value is None:
+        return "w-pct-0"
+    return f"w-pct-{min(100, max(0, round(float(value) / 5) * 5))}"
