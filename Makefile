@@ -15,7 +15,7 @@ BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench install services-check clean screenshots
+.PHONY: run test lint bench audit install services-check clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -61,3 +61,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3 var/staticfiles
+
+audit: install
+	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
