@@ -1,0 +1,100 @@
+"""Consultations as iCalendar (RFC 5545), built with the ``icalendar`` library.
+
+Every event carries its venue's time zone (a TZID with a matching VTIMEZONE, never floating
+time), a UID that never changes, the SEQUENCE kept by ``services.consultation_update`` and a URL
+back to the portal. Cancelled consultations stay in the feed as STATUS:CANCELLED so that calendar
+apps remove them from a subscriber's calendar instead of silently keeping the old event.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from icalendar import Alarm, Calendar, Event
+
+from consultations.models import Consultation
+
+PRODID = "-//ASEAN Customs Secretariat Portal//Consultations//EN"
+# The longest reminder a subscriber may ask for: one week, in minutes.
+MAX_ALARM_MINUTES = 7 * 24 * 60
+
+_STATUS = {
+    Consultation.Status.PLANNED: "TENTATIVE",
+    Consultation.Status.POSTPONED: "TENTATIVE",
+    Consultation.Status.CONFIRMED: "CONFIRMED",
+    Consultation.Status.HELD: "CONFIRMED",
+    Consultation.Status.CANCELLED: "CANCELLED",
+}
+
+
+class BadAlarm(ValueError):
+    pass
+
+
+def parse_alarm(raw: str | None) -> int | None:
+    """``?alarm=30`` → 30 minutes before the start; absent or empty → no alarm."""
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or not 0 <= int(raw) <= MAX_ALARM_MINUTES:
+        raise BadAlarm(f"alarm must be a whole number of minutes from 0 to {MAX_ALARM_MINUTES}.")
+    return int(raw)
+
+
+def _description(consultation: Consultation) -> str:
+    lines = [f"Dialogue partner: {consultation.partner.name}"]
+    if consultation.meeting_id:
+        lines.append(f"Held alongside the {consultation.meeting.display_title}")
+    lines.append(f"Status: {consultation.get_status_display()}")
+    if consultation.mode_note:
+        lines.append(consultation.mode_note)
+    if consultation.agenda:
+        lines += ["", "Agenda:", consultation.agenda]
+    return "\n".join(lines)
+
+
+def event_for(consultation: Consultation, *, alarm_minutes: int | None = None) -> Event:
+    """One VEVENT; expects ``series__partner`` and ``meeting__body`` already loaded."""
+    event = Event.new(
+        uid=consultation.ical_uid,
+        summary=consultation.title,
+        start=consultation.local_start,
+        end=consultation.local_end,
+        # DTSTAMP from the row, not the clock: an unchanged event serialises identically.
+        stamp=consultation.updated_at,
+        last_modified=consultation.updated_at,
+        sequence=consultation.sequence,
+        status=_STATUS[consultation.status],
+        location=consultation.venue or None,
+        description=_description(consultation),
+        url=f"{settings.PORTAL_BASE_URL}{consultation.get_absolute_url()}",
+        categories=[consultation.partner.short_name or consultation.partner.name],
+    )
+    if alarm_minutes is not None and not consultation.is_cancelled:
+        event.add_component(
+            Alarm.new_display(
+                description=f"{consultation.title} starts in {alarm_minutes} min",
+                trigger=-dt.timedelta(minutes=alarm_minutes),
+            )
+        )
+    return event
+
+
+def calendar_for(
+    consultations: Iterable[Consultation],
+    *,
+    name: str,
+    feed_id: str,
+    alarm_minutes: int | None = None,
+) -> bytes:
+    """A complete VCALENDAR with one VTIMEZONE per zone its events use."""
+    calendar = Calendar.new(
+        prodid=PRODID,
+        name=name,
+        uid=f"{feed_id}@asean-customs-portal",
+        method="PUBLISH",
+        refresh_interval=dt.timedelta(hours=1),
+    )
+    for consultation in consultations:
+        calendar.add_component(event_for(consultation, alarm_minutes=alarm_minutes))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,28 @@
+"""What consultations adds to the core's pages: a home panel and the calendar URL in /me/."""
+
+from django.urls import reverse
+
+from consultations import selectors, services
+from secretariat.access import role_of
+
+
+def upcoming_panel(request) -> dict:
+    items = []
+    for c in selectors.upcoming_consultations(request.user, limit=5):
+        start = c.local_start
+        detail = f"{start:%-d %b %Y}, {start:%H:%M} ({c.time_zone}) · {c.get_status_display()}"
+        items.append({"label": c.title, "url": c.get_absolute_url(), "detail": detail})
+    return {
+        "title": "Upcoming consultations",
+        "items": items,
+        "empty": "No consultations with dialogue partners are scheduled.",
+    }
+
+
+def me_calendar_url(request) -> dict:
+    """``calendar_url`` for ``/api/v1/me/``: the caller's private feed, created on first ask."""
+    if role_of(request.user) is None:
+        return {"calendar_url": None}
+    token = services.calendar_token_for(user=request.user)
+    path = reverse("consultations:private_feed", args=[token.token])
+    return {"calendar_url": request.build_absolute_uri(path)}

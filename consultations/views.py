@@ -1,0 +1,183 @@
+"""Pages and calendar files of consultations. Every read goes through ``selectors``."""
+
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.throttling import SimpleRateThrottle
+
+from consultations import ical, selectors, services
+from secretariat.access import role_of
+from secretariat.security_log import log_event
+
+
+class FeedThrottle(SimpleRateThrottle):
+    """Per-IP limit on calendar files: each one is built from the database on request."""
+
+    scope = "consultation_feeds"
+    rate = "60/min"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _throttled(request) -> HttpResponse | None:
+    throttle = FeedThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    log_event("throttled", request, level=logging.WARNING, path=request.path)
+    response = HttpResponse("Too many calendar requests; try again in a minute.", status=429,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(int(throttle.wait() or 60))
+    return response
+
+
+def _ics_response(body: bytes, *, filename: str | None = None, private: bool) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A private feed is a per-person secret: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class ScheduleFilterForm(forms.Form):
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    partner = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, years, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "All years")] + [(y, str(y)) for y in years]
+        self.fields["partner"].choices = [("", "All partners")] + [
+            (p.slug, p.short_name or p.name) for p in partners
+        ]
+
+
+@require_GET
+def schedule_page(request):
+    """The public schedule: what the viewer may see, upcoming first, then the record."""
+    user = request.user
+    form = ScheduleFilterForm(
+        request.GET or None,
+        years=selectors.schedule_years(user),
+        partners=selectors.partners_with_consultations(user),
+    )
+    year = partner = None
+    if form.is_bound and form.is_valid():
+        year, partner = form.cleaned_data["year"], form.cleaned_data["partner"] or None
+    upcoming, past = selectors.schedule(user, year=year, partner_slug=partner)
+    feed_url = None
+    if role_of(user):
+        token = services.calendar_token_for(user=user)
+        feed_url = request.build_absolute_uri(_private_feed_path(token.token))
+    return render(request, "consultations/schedule.html", {
+        "form": form, "upcoming": upcoming, "past": past, "private_feed_url": feed_url,
+        "public_feed_url": request.build_absolute_uri(reverse("consultations:public_feed")),
+    })
+
+
+def _private_feed_path(token: str) -> str:
+    return reverse("consultations:private_feed", args=[token])
+
+
+@require_GET
+def consultation_page(request, pk: int):
+    consultation = selectors.consultation_get(request.user, pk)
+    documents = [
+        (doc, selectors.document_url(doc)) for doc in consultation.visible_documents
+    ]
+    return render(request, "consultations/detail.html", {
+        "consultation": consultation, "documents": documents,
+    })
+
+
+@login_required
+@require_GET
+def my_consultations_page(request):
+    partner, series, consultations = selectors.partner_page(request.user)
+    token = services.calendar_token_for(user=request.user)
+    return render(request, "consultations/mine.html", {
+        "partner": partner, "series": series, "consultations": consultations,
+        "private_feed_url": request.build_absolute_uri(_private_feed_path(token.token)),
+        "public_feed_url": request.build_absolute_uri(reverse("consultations:public_feed")),
+    })
+
+
+@login_required
+@require_POST
+def calendar_rotate(request):
+    services.calendar_token_rotate(actor=request.user)
+    log_event("calendar_token_rotated", request)
+    messages.success(request, "Your private calendar address was changed. The old one no "
+                              "longer works: subscribe again with the new address.")
+    next_url = request.POST.get("next", "")
+    if next_url not in {"mine", "schedule"}:
+        next_url = "schedule"
+    return redirect(f"consultations:{'my_consultations' if next_url == 'mine' else 'schedule'}")
+
+
+def _alarm(request) -> int | None:
+    return ical.parse_alarm(request.GET.get("alarm"))
+
+
+@never_cache
+@require_GET
+def event_ics(request, pk: int):
+    """“Add to calendar”: one consultation as a .ics file."""
+    consultation = selectors.consultation_get(request.user, pk)
+    try:
+        alarm = _alarm(request)
+    except ical.BadAlarm as exc:
+        return HttpResponseBadRequest(str(exc))
+    body = ical.calendar_for(
+        [consultation], name=consultation.title, feed_id=f"consultation-{consultation.uid}",
+        alarm_minutes=alarm,
+    )
+    return _ics_response(
+        body, filename=f"consultation-{consultation.pk}.ics",
+        private=not consultation.published,
+    )
+
+
+@require_GET
+def public_feed(request):
+    """Published consultations for anyone, whatever the session: this URL gets shared."""
+    if limited := _throttled(request):
+        return limited
+    try:
+        alarm = _alarm(request)
+    except ical.BadAlarm as exc:
+        return HttpResponseBadRequest(str(exc))
+    consultations = selectors.consultations_visible_to(AnonymousUser()).order_by("starts_at")
+    body = ical.calendar_for(
+        consultations, name="ASEAN customs consultations", feed_id="public-feed",
+        alarm_minutes=alarm,
+    )
+    return _ics_response(body, private=False)
+
+
+@require_GET
+def private_feed(request, token: str):
+    """The feed of the token's owner, seen with their rights; no session needed."""
+    if limited := _throttled(request):
+        return limited
+    owner = selectors.feed_user(token)
+    try:
+        alarm = _alarm(request)
+    except ical.BadAlarm as exc:
+        return HttpResponseBadRequest(str(exc))
+    consultations = selectors.consultations_visible_to(owner).order_by("starts_at")
+    body = ical.calendar_for(
+        consultations, name="My ASEAN customs consultations", feed_id=f"user-{owner.pk}-feed",
+        alarm_minutes=alarm,
+    )
+    return _ics_response(body, private=True)
+
