@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = "Meetings and documents"
+
+    def ready(self):
+        from meetings.home import next_meetings_panel
+        from secretariat.home import register_panel
+
+        register_panel(next_meetings_panel)

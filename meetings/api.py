@@ -1,0 +1,178 @@
+"""REST API of meetings and documents (``/api/v1/meetings/``, ``/api/v1/documents/``)."""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from meetings import delivery, selectors, services
+from meetings.forms import checked_upload
+from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
+from secretariat.access import can_edit_content
+from secretariat.security_log import client_ip
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", read_only=True)
+    body = serializers.CharField(source="body.code", read_only=True)
+    host = serializers.CharField(source="host.code", read_only=True, allow_null=True)
+    host_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id", "title", "body", "ordinal", "host", "host_name", "host_is_inferred", "city",
+            "venue", "start_date", "end_date", "time_zone", "chair_name", "chair_title",
+        ]
+
+
+class MeetingFilter(django_filters.FilterSet):
+    body = django_filters.CharFilter(field_name="body__code", lookup_expr="iexact")
+    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year")
+    upcoming = django_filters.BooleanFilter(method="filter_upcoming")
+
+    class Meta:
+        model = Meeting
+        fields = ["body", "year", "host"]
+
+    def filter_upcoming(self, queryset, name, value):
+        return queryset.upcoming() if value else queryset.past()
+
+
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Meetings of every body. Their papers are at ``/api/v1/documents/?meeting=<id>``."""
+
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    # Queries per page: count, meetings with body and host, host name history.
+    queryset = Meeting.objects.with_related().order_by("-start_date")
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="current_version.number", read_only=True)
+    size = serializers.IntegerField(source="current_version.size", read_only=True)
+    sha256 = serializers.CharField(source="current_version.sha256", read_only=True)
+    filename = serializers.CharField(source="current_version.original_filename", read_only=True)
+    content_type = serializers.CharField(source="current_version.content_type", read_only=True)
+    uploaded_at = serializers.DateTimeField(source="current_version.uploaded_at", read_only=True)
+    download_url = serializers.SerializerMethodField()
+    effective_access_level = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id", "title", "kind", "language", "access_level", "effective_access_level",
+            "embargo_until", "minutes_state", "meeting", "agenda_item", "version", "size",
+            "sha256", "filename", "content_type", "download_url", "uploaded_at",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        url = reverse("api:document-download", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_effective_access_level(self, obj) -> str:
+        return obj.effective_level()
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all())
+    title = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    access_level = serializers.ChoiceField(choices=AccessLevel.choices)
+    file = serializers.FileField()
+    agenda_item = serializers.PrimaryKeyRelatedField(
+        queryset=AgendaItem.objects.all(), required=False, allow_null=True
+    )
+    language = serializers.CharField(max_length=10, required=False, default="en")
+    embargo_until = serializers.DateTimeField(required=False, allow_null=True)
+    embargo_level = serializers.ChoiceField(
+        choices=AccessLevel.choices, required=False, default=AccessLevel.MEMBERS
+    )
+
+    def validate_file(self, value):
+        try:
+            self.context["inspected"] = checked_upload(self.context["request"], value)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return value
+
+
+class DocumentFilter(django_filters.FilterSet):
+    class Meta:
+        model = Document
+        fields = ["meeting", "agenda_item", "kind", "language", "access_level", "minutes_state"]
+
+
+class CanUploadOrReadOnly(permissions.BasePermission):
+    message = "Only the secretariat and the chair's staff upload documents."
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or can_edit_content(request.user)
+
+
+class DocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Documents the caller may read now (access level, embargo, head of delegation)."""
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+    permission_classes = [permissions.IsAuthenticated, CanUploadOrReadOnly]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        # Queries per page: count, documents joined to their latest version (+ the
+        # head-of-delegation subquery inside the same statement).
+        return selectors.documents_visible_to(self.request.user).order_by("-created_at", "pk")
+
+    @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
+    def create(self, request, *args, **kwargs):
+        upload = DocumentUploadSerializer(data=request.data, context={"request": request})
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        try:
+            document = services.document_create(
+                actor=request.user,
+                meeting=data["meeting"],
+                title=data["title"],
+                kind=data["kind"],
+                access_level=data["access_level"],
+                language=data.get("language") or "en",
+                agenda_item=data.get("agenda_item"),
+                embargo_until=data.get("embargo_until"),
+                embargo_level=data.get("embargo_level") or AccessLevel.MEMBERS,
+                file=data["file"],
+                inspected=upload.context["inspected"],
+            )
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise ValidationError(detail) from exc
+        document = selectors.documents_visible_to(request.user).get(pk=document.pk)
+        body = DocumentSerializer(document, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        document = self.get_object()
+        if document.current_version is None:
+            raise ValidationError("This document has no file yet.")
+        services.download_record(
+            user=request.user, version=document.current_version, ip=client_ip(request),
+            channel=DownloadLog.Channel.API,
+        )
+        return delivery.version_response(document, document.current_version)

@@ -1,0 +1,125 @@
+import logging
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from meetings.models import AccessLevel, Document
+from meetings.uploads import ALLOWED_EXTENSIONS, inspect_upload
+from secretariat.security_log import log_event
+
+MAX_FILES_PER_UPLOAD = 20
+
+
+def checked_upload(request, file, *, field: str = "file"):
+    """Inspect one upload; on refusal, log a WARNING ``upload_rejected`` and re-raise."""
+    try:
+        return inspect_upload(file, file.name)
+    except ValidationError as exc:
+        log_event(
+            "upload_rejected",
+            request,
+            level=logging.WARNING,
+            reason=exc.code or "invalid",
+            field=field,
+            size=getattr(file, "size", None),
+        )
+        raise
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern from Django's file-upload documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        accept = ",".join(ALLOWED_EXTENSIONS)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else single(data, initial)
+
+
+class DocumentUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Files",
+        help_text="One or more PDF, Word, Excel, PowerPoint, PNG or JPEG files.",
+    )
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Only for a single file; several files take their file names as titles.",
+    )
+    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.WORKING_PAPER)
+    access_level = forms.ChoiceField(choices=AccessLevel.choices, initial=AccessLevel.MEMBERS)
+    language = forms.CharField(max_length=10, initial="en")
+    agenda_item = forms.ModelChoiceField(queryset=None, required=False)
+    embargo_until = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Optional: before this time (your time zone) the embargo level applies.",
+    )
+    embargo_level = forms.ChoiceField(choices=AccessLevel.choices, initial=AccessLevel.MEMBERS)
+
+    def __init__(self, *args, meeting, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.request = request
+        self.fields["agenda_item"].queryset = (
+            meeting.agenda_items.select_related("parent").in_agenda_order()
+        )
+        self.inspected = []
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > MAX_FILES_PER_UPLOAD:
+            raise ValidationError(f"Upload at most {MAX_FILES_PER_UPLOAD} files at once.")
+        errors, inspected = [], []
+        for upload in files:
+            try:
+                inspected.append((upload, checked_upload(self.request, upload, field="files")))
+            except ValidationError as exc:
+                # Say which file, but never echo a name that carries control characters.
+                label = upload.name if exc.code not in {"control_in_name"} else "A file"
+                errors.extend(f"{label[:80]}: {m}" for m in exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        self.inspected = inspected
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("title") and len(cleaned.get("files") or []) > 1:
+            self.add_error("title", "Leave the title empty when uploading several files.")
+        return cleaned
+
+
+class DocumentVersionForm(forms.Form):
+    file = forms.FileField(help_text="The new version; the earlier ones stay available.")
+    reason = forms.CharField(
+        max_length=300, required=False, help_text="Required for adopted minutes (a correction)."
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.inspected = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.inspected = checked_upload(self.request, upload)
+        return upload
+
+
+class MeetingFilterForm(forms.Form):
+    body = forms.ChoiceField(required=False)
+    year = forms.IntegerField(required=False, min_value=1995, max_value=2100)
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = [("", "All bodies"), *[(b.code, b.code) for b in bodies]]

@@ -1,0 +1,180 @@
+"""Reads of meetings, already scoped to the viewer. Views and the API fetch through these."""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Document, DocumentVersion, Meeting, Session
+from secretariat.access import profile_of
+from secretariat.models import Administration
+
+
+def viewer_time_zone(user) -> zoneinfo.ZoneInfo:
+    profile = profile_of(user)
+    name = profile.effective_time_zone if profile else settings.PORTAL_DEFAULT_TIME_ZONE
+    return zoneinfo.ZoneInfo(name)
+
+
+def meeting_list(*, body_code: str | None = None, year: int | None = None):
+    meetings = Meeting.objects.with_related()
+    if body_code:
+        meetings = meetings.filter(body__code=body_code)
+    if year:
+        meetings = meetings.filter(start_date__year=year)
+    return meetings
+
+
+def meeting_get(pk: int) -> Meeting:
+    """Meetings themselves are public (their papers are not)."""
+    return get_object_or_404(Meeting.objects.with_related(), pk=pk)
+
+
+def documents_visible_to(user, *, meeting: Meeting | None = None):
+    documents = Document.objects.visible_to(user).with_related()
+    if meeting is not None:
+        documents = documents.filter(meeting=meeting)
+    return documents
+
+
+def document_get(user, pk: int) -> Document:
+    """The document if ``user`` may read it now, else 404 — existence is not revealed."""
+    return get_object_or_404(documents_visible_to(user), pk=pk)
+
+
+def agenda_for(user, meeting: Meeting):
+    """The agenda items ``user`` may see, in agenda order, each with its visible papers."""
+    papers = documents_visible_to(user, meeting=meeting).order_by("kind", "title")
+    return list(
+        AgendaItem.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("parent")
+        .prefetch_related(Prefetch("documents", queryset=papers, to_attr="visible_documents"))
+        .in_agenda_order()
+    )
+
+
+def document_versions(document: Document):
+    return document.versions.select_related("uploaded_by").order_by("-number")
+
+
+def version_get(document: Document, number: int) -> DocumentVersion:
+    return get_object_or_404(document.versions, number=number)
+
+
+# --- Timetable --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimetableRow:
+    session: Session
+    viewer_start: dt.datetime
+    viewer_end: dt.datetime
+    venue_start: dt.datetime
+    venue_end: dt.datetime
+
+    @property
+    def ends_next_day_for_viewer(self) -> bool:
+        return self.viewer_end.date() != self.viewer_start.date()
+
+    @property
+    def ends_next_day_at_venue(self) -> bool:
+        return self.venue_end.date() != self.venue_start.date()
+
+
+def timetable(meeting: Meeting, viewer_tz: zoneinfo.ZoneInfo) -> list[TimetableRow]:
+    """Sessions in the viewer's zone, with the venue's beside them.
+
+    Dates are converted with the times, so a session that crosses midnight in one zone only
+    (ASEAN spans +06:30 to +09:00) shows the right day on both sides.
+    """
+    venue_tz = meeting.zoneinfo
+    return [
+        TimetableRow(
+            session=s,
+            viewer_start=s.starts_at.astimezone(viewer_tz),
+            viewer_end=s.ends_at.astimezone(viewer_tz),
+            venue_start=s.starts_at.astimezone(venue_tz),
+            venue_end=s.ends_at.astimezone(venue_tz),
+        )
+        for s in meeting.sessions.order_by("starts_at")
+    ]
+
+
+# --- Rotation ---------------------------------------------------------------------------------
+
+
+def next_host_proposal(after: Meeting, on: dt.date | None = None) -> Administration | None:
+    """The member that would host the meeting after ``after`` in the observed rotation.
+
+    Hosts have followed the English alphabetical order of member names (Myanmar 2020 …
+    Viet Nam 2024, Brunei 2025). That is an observation, not a rule: the result is a proposal
+    the secretariat confirms or overrides (``Meeting.host_is_inferred``).
+    """
+    if after.host is None:
+        return None
+    on = on or after.end_date
+    members = list(Administration.objects.members_on(on).order_by("country"))
+    names = [m.country for m in members]
+    if after.host.country not in names:
+        members.append(after.host)
+        members.sort(key=lambda m: m.country)
+        names = [m.country for m in members]
+    index = names.index(after.host.country)
+    return members[(index + 1) % len(members)] if len(members) > 1 else None
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResults:
+    meetings: list
+    agenda_items: list
+    documents: list
+
+
+def search(user, query: str, *, limit: int = 50) -> SearchResults:
+    """Meetings, agenda items and documents matching ``query`` that ``user`` may see.
+
+    Documents: PostgreSQL full-text search over the title and the extracted text (GIN index);
+    on SQLite a plain ``icontains``. Results are filtered by the same rules as every page.
+    """
+    query = query.strip()
+    if not query:
+        return SearchResults([], [], [])
+    meetings = list(
+        Meeting.objects.with_related()
+        .filter(
+            Q(title__icontains=query) | Q(city__icontains=query) | Q(venue__icontains=query)
+            | Q(body__code__iexact=query) | Q(summary__icontains=query)
+        )[:limit]
+    )
+    agenda_items = list(
+        AgendaItem.objects.visible_to(user)
+        .filter(Q(title__icontains=query) | Q(description__icontains=query))
+        .select_related("meeting__body", "parent")[:limit]
+    )
+    documents = documents_visible_to(user)
+    if connection.vendor == "postgresql":
+        documents = documents.filter(
+            Q(search_vector__websearch=query) | Q(title__icontains=query)
+        )
+    else:
+        documents = documents.filter(
+            Q(title__icontains=query) | Q(search_text__icontains=query)
+        )
+    return SearchResults(
+        meetings=meetings,
+        agenda_items=agenda_items,
+        documents=list(documents.order_by("-created_at")[:limit]),
+    )
+
+
+def upcoming_meetings(limit: int = 5):
+    return list(Meeting.objects.with_related().upcoming(timezone.localdate())[:limit])

@@ -1,0 +1,247 @@
+"""Writes of meetings: document uploads, new versions, adoption of minutes, download records,
+and the text extraction behind search."""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from meetings.models import (
+    AccessLevel,
+    AgendaItem,
+    Document,
+    DocumentVersion,
+    DownloadLog,
+    Meeting,
+)
+from meetings.uploads import InspectedUpload, inspect_upload
+from secretariat.access import can_edit_content
+
+logger = logging.getLogger(__name__)
+
+MAX_EXTRACTED_CHARS = 500_000
+MAX_EXTRACTED_PAGES = 300
+
+
+def _require_editor(actor) -> None:
+    if not can_edit_content(actor):
+        raise PermissionDenied("Only the secretariat and the chair's staff upload documents.")
+
+
+def _store_version(
+    *, actor, document: Document, file, inspected: InspectedUpload, reason: str
+) -> DocumentVersion:
+    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    version = DocumentVersion(
+        document=document,
+        number=last + 1,
+        original_filename=inspected.filename,
+        sha256=inspected.sha256,
+        size=inspected.size,
+        content_type=inspected.content_type,
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+        reason=reason,
+    )
+    file.seek(0)
+    version.file.save(inspected.filename, file, save=False)
+    # If the row cannot be written, the stored bytes must go too, or storage fills with
+    # orphans. (A rollback later in the caller's transaction can still leave one behind.)
+    stored_name = version.file.name
+    try:
+        version.save()
+    except Exception:
+        version.file.storage.delete(stored_name)
+        raise
+    document.current_version = version
+    document.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+def _enqueue_extraction(document_id: int) -> None:
+    from meetings.tasks import extract_document_text
+
+    transaction.on_commit(lambda: extract_document_text.delay(document_id))
+
+
+def _validate_placement(meeting: Meeting | None, agenda_item: AgendaItem | None) -> None:
+    if agenda_item is not None and (meeting is None or agenda_item.meeting_id != meeting.pk):
+        raise ValidationError({"agenda_item": "This agenda item belongs to another meeting."})
+
+
+@transaction.atomic
+def document_create(
+    *,
+    actor,
+    meeting: Meeting | None,
+    title: str,
+    kind: str,
+    access_level: str,
+    file,
+    filename: str | None = None,
+    language: str = "en",
+    agenda_item: AgendaItem | None = None,
+    embargo_until: dt.datetime | None = None,
+    embargo_level: str = AccessLevel.MEMBERS,
+    inspected: InspectedUpload | None = None,
+) -> Document:
+    """Create a document with its first version, in one transaction.
+
+    Guarantees: only an editor (secretariat, chair) gets here; the file passed
+    ``inspect_upload`` before a byte was stored (pass ``inspected`` when the caller already
+    did); text extraction is enqueued only after commit.
+    """
+    _require_editor(actor)
+    _validate_placement(meeting, agenda_item)
+    if inspected is None:
+        try:
+            inspected = inspect_upload(file, filename)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+    document = Document(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title.strip() or inspected.filename,
+        kind=kind,
+        language=language or "en",
+        access_level=access_level,
+        embargo_until=embargo_until,
+        embargo_level=embargo_level,
+        created_by=actor,
+    )
+    document.full_clean(exclude=["current_version"])
+    document.save()
+    _store_version(actor=actor, document=document, file=file, inspected=inspected, reason="")
+    _enqueue_extraction(document.pk)
+    return document
+
+
+@transaction.atomic
+def document_version_add(
+    *,
+    actor,
+    document: Document,
+    file,
+    filename: str | None = None,
+    reason: str = "",
+    inspected: InspectedUpload | None = None,
+) -> DocumentVersion:
+    """Add a version; the earlier ones stay. Adopted minutes need a reason (a correction).
+
+    Locks the document row so two simultaneous uploads cannot both take the same number.
+    """
+    _require_editor(actor)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    reason = reason.strip()
+    if document.is_locked and not reason:
+        raise ValidationError(
+            {"reason": "These minutes are adopted: a correction needs a reason."}
+        )
+    if inspected is None:
+        try:
+            inspected = inspect_upload(file, filename)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+    version = _store_version(
+        actor=actor, document=document, file=file, inspected=inspected, reason=reason
+    )
+    _enqueue_extraction(document.pk)
+    return version
+
+
+@transaction.atomic
+def minutes_adopt(*, actor, document: Document) -> Document:
+    """Mark minutes adopted (idempotent). From then on they change only by corrected versions."""
+    _require_editor(actor)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.kind != Document.Kind.MINUTES:
+        raise ValidationError("Only minutes are adopted.")
+    if document.minutes_state != Document.MinutesState.ADOPTED:
+        document.minutes_state = Document.MinutesState.ADOPTED
+        document.adopted_at = timezone.now()
+        document.save(update_fields=["minutes_state", "adopted_at", "updated_at"])
+    return document
+
+
+def download_record(
+    *, user, version: DocumentVersion, ip: str | None, channel: str = DownloadLog.Channel.WEB
+) -> DownloadLog:
+    return DownloadLog.objects.create(
+        version=version,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        ip=ip or None,
+        channel=channel,
+    )
+
+
+def downloads_record(*, user, versions: list[DocumentVersion], ip: str | None) -> None:
+    """One row per file of a meeting pack, in one query."""
+    user = user if getattr(user, "is_authenticated", False) else None
+    DownloadLog.objects.bulk_create(
+        DownloadLog(version=v, user=user, ip=ip or None, channel=DownloadLog.Channel.PACK)
+        for v in versions
+    )
+
+
+# --- Search text ------------------------------------------------------------------------------
+
+
+def _extract_pdf(path_or_file) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path_or_file)
+    parts = []
+    for page in reader.pages[:MAX_EXTRACTED_PAGES]:
+        parts.append(page.extract_text() or "")
+        if sum(map(len, parts)) > MAX_EXTRACTED_CHARS:
+            break
+    return "\n".join(parts)
+
+
+def _extract_docx(path_or_file) -> str:
+    import docx
+
+    document = docx.Document(path_or_file)
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+EXTRACTORS = {
+    "application/pdf": _extract_pdf,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _extract_docx,
+}
+
+
+def document_text_extract(*, document_id: int) -> bool:
+    """Extract the latest version's text into the search columns.
+
+    Idempotent and safe to repeat: re-reads the row, does nothing if the document is gone, and
+    writes the same text for the same version. Returns whether text was written.
+    """
+    document = (
+        Document.objects.select_related("current_version").filter(pk=document_id).first()
+    )
+    if document is None or document.current_version is None:
+        return False
+    version = document.current_version
+    extractor = EXTRACTORS.get(version.content_type)
+    text = ""
+    if extractor is not None:
+        try:
+            with version.file.open("rb") as handle:
+                text = extractor(handle)
+        except Exception:  # a damaged file must not poison the queue; it stays unsearchable
+            logger.warning("text_extraction_failed", extra={"document_id": document_id})
+            text = ""
+    text = text.replace("\x00", " ")[:MAX_EXTRACTED_CHARS]
+    Document.objects.filter(pk=document_id).update(search_text=text)
+    if connection.vendor == "postgresql":
+        Document.objects.filter(pk=document_id).update(
+            search_vector=RawSQL(
+                "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(search_text, ''))",
+                [],
+            )
+        )
+    return True

@@ -1,0 +1,240 @@
+"""Pages of meetings and documents. Each view fetches through a selector scoped to the viewer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from meetings import delivery, selectors, services
+from meetings.forms import DocumentUploadForm, DocumentVersionForm, MeetingFilterForm
+from meetings.models import Delegation, DownloadLog
+from secretariat.access import Clearance, can_edit_content, clearance_of, is_secretariat
+from secretariat.security_log import client_ip
+from workgroups.models import Body
+
+
+@require_GET
+def meeting_list(request):
+    bodies = list(Body.objects.order_by("code"))
+    form = MeetingFilterForm(request.GET or None, bodies=bodies)
+    body_code, year = None, None
+    if form.is_valid():
+        body_code = form.cleaned_data["body"] or None
+        year = form.cleaned_data["year"]
+    meetings = selectors.meeting_list(body_code=body_code, year=year)
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "form": form,
+            "upcoming": list(meetings.upcoming(today)),
+            "past": list(meetings.past(today)),
+        },
+    )
+
+
+@require_GET
+def meeting_detail(request, pk: int):
+    meeting = selectors.meeting_get(pk)
+    viewer_tz = selectors.viewer_time_zone(request.user)
+    agenda = selectors.agenda_for(request.user, meeting)
+    documents = list(
+        selectors.documents_visible_to(request.user, meeting=meeting).order_by("kind", "title")
+    )
+    delegations = []
+    if clearance_of(request.user) >= Clearance.MEMBERS:
+        delegations = list(
+            Delegation.objects.filter(meeting=meeting)
+            .select_related("administration")
+            .prefetch_related("members", "administration__names")
+        )
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "timetable": selectors.timetable(meeting, viewer_tz),
+            "viewer_tz": viewer_tz,
+            "agenda": agenda,
+            "documents": documents,
+            "unfiled": [d for d in documents if d.agenda_item_id is None],
+            "delegations": delegations,
+            "can_upload": can_edit_content(request.user),
+            "next_host": selectors.next_host_proposal(meeting)
+            if is_secretariat(request.user) else None,
+        },
+    )
+
+
+@require_GET
+def agenda_print(request, pk: int):
+    meeting = selectors.meeting_get(pk)
+    return render(
+        request,
+        "meetings/agenda_print.html",
+        {"meeting": meeting, "agenda": selectors.agenda_for(request.user, meeting)},
+    )
+
+
+@require_GET
+def meeting_pack(request, pk: int):
+    """A ZIP of the latest version of every paper of the meeting the viewer may read."""
+    meeting = selectors.meeting_get(pk)
+    documents = selectors.documents_visible_to(request.user, meeting=meeting).order_by(
+        "agenda_item__parent__position", "agenda_item__position", "title"
+    )
+    entries = delivery.pack_entries(documents)
+    services.downloads_record(
+        user=request.user, versions=[v for _, v in entries], ip=client_ip(request)
+    )
+    filename = f"{slugify(meeting.display_title)}-papers.zip"
+    return delivery.pack_response(filename, entries)
+
+
+@require_GET
+def document_detail(request, pk: int):
+    document = selectors.document_get(request.user, pk)
+    downloads = []
+    if is_secretariat(request.user):
+        downloads = list(
+            DownloadLog.objects.filter(version__document=document)
+            .select_related("user", "version")[:50]
+        )
+    return render(
+        request,
+        "meetings/document_detail.html",
+        {
+            "document": document,
+            "versions": list(selectors.document_versions(document)),
+            "downloads": downloads,
+            "can_edit": can_edit_content(request.user),
+            "version_form": DocumentVersionForm(request=request)
+            if can_edit_content(request.user) else None,
+        },
+    )
+
+
+@require_GET
+def document_download(request, pk: int, number: int | None = None):
+    document = selectors.document_get(request.user, pk)
+    if number is None:
+        version = document.current_version
+        if version is None:
+            raise PermissionDenied("This document has no file yet.")
+    else:
+        version = selectors.version_get(document, number)
+    services.download_record(user=request.user, version=version, ip=client_ip(request))
+    return delivery.version_response(document, version)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request, pk: int):
+    if not can_edit_content(request.user):
+        raise PermissionDenied
+    meeting = selectors.meeting_get(pk)
+    form = DocumentUploadForm(
+        request.POST or None, request.FILES or None, meeting=meeting, request=request
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                created = [
+                    services.document_create(
+                        actor=request.user,
+                        meeting=meeting,
+                        title=data["title"] or _title_from(inspected.filename),
+                        kind=data["kind"],
+                        access_level=data["access_level"],
+                        language=data["language"],
+                        agenda_item=data["agenda_item"],
+                        embargo_until=data["embargo_until"],
+                        embargo_level=data["embargo_level"],
+                        file=upload,
+                        inspected=inspected,
+                    )
+                    for upload, inspected in form.inspected
+                ]
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{len(created)} document(s) uploaded.")
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/document_upload.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_POST
+def document_version_upload(request, pk: int):
+    if not can_edit_content(request.user):
+        raise PermissionDenied
+    document = selectors.document_get(request.user, pk)
+    form = DocumentVersionForm(request.POST, request.FILES, request=request)
+    if form.is_valid():
+        try:
+            services.document_version_add(
+                actor=request.user,
+                document=document,
+                file=form.cleaned_data["file"],
+                reason=form.cleaned_data["reason"],
+                inspected=form.inspected,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "New version uploaded.")
+            return redirect("meetings:document", pk=document.pk)
+    return render(
+        request,
+        "meetings/document_detail.html",
+        {
+            "document": document,
+            "versions": list(selectors.document_versions(document)),
+            "downloads": [],
+            "can_edit": True,
+            "version_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def minutes_adopt(request, pk: int):
+    if not can_edit_content(request.user):
+        raise PermissionDenied
+    document = selectors.document_get(request.user, pk)
+    try:
+        services.minutes_adopt(actor=request.user, document=document)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Minutes adopted; they are now locked.")
+    return redirect("meetings:document", pk=document.pk)
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "")[:200]
+    results = selectors.search(request.user, query)
+    return render(request, "meetings/search.html", {"query": query, "results": results})
+
+
+def _title_from(filename: str) -> str:
+    stem = filename.rsplit(".", 1)[0]
+    return stem.replace("_", " ").strip() or filename
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
