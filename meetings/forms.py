@@ -36,6 +36,8 @@ class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         accept = ",".join(ALLOWED_EXTENSIONS)
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        # Empty files reach ``inspect_upload`` so every refusal is logged the same way.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -100,7 +102,9 @@ class DocumentUploadForm(forms.Form):
 
 
 class DocumentVersionForm(forms.Form):
-    file = forms.FileField(help_text="The new version; the earlier ones stay available.")
+    file = forms.FileField(
+        allow_empty_file=True, help_text="The new version; the earlier ones stay available."
+    )
     reason = forms.CharField(
         max_length=300, required=False, help_text="Required for adopted minutes (a correction)."
     )
