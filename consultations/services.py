@@ -50,8 +50,9 @@ def _local_date(starts_at: dt.datetime, time_zone: str) -> dt.date:
 def _validate(consultation: Consultation) -> None:
     if timezone.is_naive(consultation.starts_at) or timezone.is_naive(consultation.ends_at):
         raise ValidationError({"starts_at": "Give times with a time zone."})
-    consultation.date = _local_date(consultation.starts_at, consultation.time_zone)
+    # Validate first: the local date needs a valid zone name.
     consultation.full_clean(exclude=["date"])
+    consultation.date = _local_date(consultation.starts_at, consultation.time_zone)
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -128,7 +127,6 @@ def _alarm(request) -> int | None:
     return ical.parse_alarm(request.GET.get("alarm"))
 
 
-@never_cache
 @require_GET
 def event_ics(request, pk: int):
     """“Add to calendar”: one consultation as a .ics file."""
