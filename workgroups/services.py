@@ -112,7 +112,9 @@ def changes_since(milestone_id: int, version: int) -> list[ChangeSummary]:
     return milestone_history(milestone_id, since_version=version)
 
 
-def _clean_changes(current: Milestone, changes: dict[str, Any], comment: str) -> dict[str, Any]:
+def clean_milestone_changes(
+    current: Milestone, changes: dict[str, Any], comment: str
+) -> dict[str, Any]:
     """Validate the requested values against the current record; field-keyed errors."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -165,7 +167,7 @@ def milestone_update(
             raise PermissionDenied("You cannot edit this milestone.")
         if current.version != expected_version:
             raise Conflict(current, changes_since(milestone_id, expected_version))
-        effective = _clean_changes(current, changes, comment)
+        effective = clean_milestone_changes(current, changes, comment)
         if not effective:
             return current
         now = timezone.now()

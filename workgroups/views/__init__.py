@@ -1,0 +1,1 @@
+"""Pages of the working groups and the Strategic Plan, split by sub-domain."""

@@ -1,0 +1,75 @@
+"""Bodies: the list and a page per body (mandate, chairs, members, milestones)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from workgroups import selectors
+from workgroups.access import EditRights, sees_unpublished
+from workgroups.models import BodyChairTerm, ChairRole, Watch
+from workgroups.services import watch_set
+
+
+@require_GET
+def body_list(request):
+    today = timezone.localdate()
+    bodies = list(selectors.bodies_with_counts(request.user))
+    chairs = {}
+    for term in BodyChairTerm.objects.current_on(today).select_related("administration"):
+        chairs.setdefault(term.body_id, {})[term.role] = term.administration
+    for body in bodies:
+        body.current_chair = chairs.get(body.pk, {}).get(ChairRole.CHAIR)
+        body.current_vice_chair = chairs.get(body.pk, {}).get(ChairRole.VICE_CHAIR)
+        body.pct_class = selectors.percent_class(body.progress)
+    # The hierarchy: DG meeting, then what reports to it, depth-first.
+    children: dict = {}
+    for body in bodies:
+        children.setdefault(body.reports_to_id, []).append(body)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for body in children.get(parent_id, []):
+            body.depth = depth
+            ordered.append(body)
+            walk(body.pk, depth + 1)
+
+    walk(None, 0)
+    return render(request, "workgroups/body_list.html",
+                  {"bodies": ordered, "formula": selectors.ROLLUP_FORMULA})
+
+
+@require_GET
+def body_page(request, code: str):
+    body = selectors.body_for(code)
+    today = timezone.localdate()
+    terms, _ = selectors.body_chairs(body, today)
+    milestones = selectors.ordered_for_attention(
+        selectors.milestones_visible_to(request.user).filter(body=body).with_related(), today
+    )
+    members = sees_unpublished(request.user)
+    context = {
+        "body": body,
+        "terms": terms,
+        "today": today,
+        "sub_bodies": body.sub_bodies.order_by("code"),
+        "focal_points": selectors.body_focal_points(body) if members else [],
+        "milestones": milestones,
+        "members": members,
+        "rights": EditRights(request.user, today),
+        "can_bulk": EditRights(request.user, today).body(body.pk),
+        "watching": request.user.is_authenticated
+        and Watch.objects.filter(user=request.user, body=body).exists(),
+    }
+    return render(request, "workgroups/body.html", context)
+
+
+@login_required
+@require_POST
+def body_watch(request, code: str):
+    body = selectors.body_for(code)
+    watching = watch_set(actor=request.user, body=body, watching=request.POST.get("watch") == "1")
+    messages.success(request, f"You will get an email when a {body.code} milestone changes."
+                     if watching else f"You no longer watch {body.code}.")
+    return redirect("workgroups:body", code=body.code)

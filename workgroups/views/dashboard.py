@@ -1,0 +1,136 @@
+"""The Strategic Plan dashboard and its CSV / XLSX exports."""
+
+import csv
+import io
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from workgroups import selectors
+from workgroups.access import EditRights, sees_unpublished
+from workgroups.models import Body, ImplementationStatus, MilestoneStatus
+
+PAGE_SIZE = 50
+EXPORT_COLUMNS = [
+    "Code", "Title", "Body", "Goal", "Action line", "Lead administrations", "Start date",
+    "Due date", "Status", "Progress (%)", "Overdue",
+]
+
+
+def _plan_id(request) -> int | None:
+    value = request.GET.get("plan", "")
+    return int(value) if value.isdigit() else None
+
+
+def _board(request):
+    today = timezone.localdate()
+    plan = selectors.current_plan(request.user, _plan_id(request))
+    filters = selectors.DashboardFilters.from_query(request.GET)
+    return selectors.dashboard(request.user, plan, filters, today), today
+
+
+@require_GET
+def dashboard(request):
+    board, today = _board(request)
+    page = Paginator(board.milestones, PAGE_SIZE).get_page(request.GET.get("page"))
+    members = sees_unpublished(request.user)
+    matrix = []
+    administrations = []
+    if members and board.plan is not None:
+        administrations = list(selectors.member_administrations(today))
+        matrix = selectors.implementation_matrix(
+            board.filters.apply(selectors.plan_milestones(request.user, board.plan), today)
+            .order_by("code"),
+            administrations,
+        )
+    status_max = max([c["count"] for c in board.status_counts] or [0]) or 1
+    for count in board.status_counts:
+        count["pct_class"] = selectors.percent_class(100 * count["count"] / status_max)
+    context = {
+        "board": board,
+        "page": page,
+        "plans": selectors.plans_visible_to(request.user),
+        "bodies": Body.objects.order_by("code"),
+        "administrations": administrations or selectors.member_administrations(today),
+        "statuses": MilestoneStatus.choices,
+        "due_windows": selectors.DUE_WINDOWS.items(),
+        "rights": EditRights(request.user, today),
+        "members": members,
+        "matrix": matrix,
+        "matrix_administrations": administrations,
+        "implementation_statuses": ImplementationStatus.choices,
+        "formula": selectors.ROLLUP_FORMULA,
+        "today": today,
+        "query": board.filters.as_query(),
+    }
+    return render(request, "workgroups/dashboard.html", context)
+
+
+def _export_rows(board, today):
+    for m in board.milestones:
+        yield [
+            m.code, m.title, m.body.code, m.action_line.goal.code, m.action_line.code,
+            " ".join(a.code for a in m.lead_administrations.all()),
+            m.start_date, m.due_date, m.get_status_display(), m.progress,
+            "yes" if m.is_overdue(today) else "",
+        ]
+
+
+def _export_name(board, ext: str) -> str:
+    period = board.plan.period if board.plan else "none"
+    return f"spcd-{period}-milestones-{board.today:%Y%m%d}.{ext}"
+
+
+@require_GET
+def export_csv(request):
+    board, today = _board(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in _export_rows(board, today):
+        # Spreadsheet formula injection: a cell starting with = + - @ is read as a formula.
+        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(board, "csv")}"'
+    return response
+
+
+def append_text_safe(sheet, row) -> None:
+    """Append a row; text that looks like a formula stays text (openpyxl would evaluate it)."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
+@require_GET
+def export_xlsx(request):
+    board, today = _board(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Milestones"
+    sheet.append(EXPORT_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in _export_rows(board, today):
+        append_text_safe(sheet, row)
+    summary = workbook.create_sheet("Roll-up")
+    summary.append(["Body", "Milestones counted", "Progress (%)"])
+    for row in board.by_body:
+        summary.append([row["body__code"], row["count"],
+                        round(row["progress"], 1) if row["progress"] is not None else None])
+    summary.append([])
+    summary.append([selectors.ROLLUP_FORMULA])
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(board, "xlsx")}"'
+    return response
