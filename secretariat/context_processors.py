@@ -10,8 +10,8 @@ NAVIGATION = [
     ("Strategic Plan", "workgroups:dashboard", None),
     ("Working groups", "workgroups:body_list", None),
     ("Consultations", "consultations:schedule", None),
-    ("My reports", "workgroups:my_reports", {Role.CHAIR, Role.DELEGATE}),
-    ("Reporting cycles", "workgroups:cycle_list", {Role.SECRETARIAT}),
+    ("My reports", "reporting:my_reports", {Role.CHAIR, Role.DELEGATE}),
+    ("Reporting cycles", "reporting:cycle_list", {Role.SECRETARIAT}),
 ]
 
 

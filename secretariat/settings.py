@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # The portal, in dependency order: each app only imports the ones above it.
     "secretariat",
     "workgroups",
+    "workgroups.reporting",
     "meetings",
     "consultations",
 ]
@@ -306,7 +307,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A request that enqueues must fail fast when Redis is down; the sweeper re-queues later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# One schedule for the whole portal. Each entry expires before its next run, so a backlog
+# after an outage never piles up duplicate planner runs (the planner catches up by itself).
+CELERY_BEAT_SCHEDULE: dict = {
+    "reporting-plan-reminders": {
+        "task": "workgroups.reporting.tasks.plan_reminders",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+}
 
 # --- REST API -------------------------------------------------------------------------------
 
