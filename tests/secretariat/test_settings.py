@@ -106,3 +106,17 @@ def test_migrate_creates_no_user_with_a_default_password():
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.count() == 0
+
+
+def test_celery_is_configured_for_at_least_once_delivery_and_fast_failure():
+    from secretariat.celery import app
+
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_time_limit > conf.task_soft_time_limit > 0
+    assert conf.broker_transport_options["socket_timeout"] <= 5
+    assert conf.broker_url.startswith("redis://")
+    for name, entry in conf.beat_schedule.items():
+        assert entry["options"]["expires"] < entry["schedule"], name

@@ -1,0 +1,55 @@
+"""A Redis cache that degrades to "no cache" while Redis is unreachable.
+
+Django's Redis backend raises on a connection error, which would turn a Redis outage into
+500s on every page that touches the cache (throttles, cached roll-ups, cached pages). Here a
+read misses and a write is dropped instead, with a warning; the socket timeouts in settings
+keep a hung Redis from hanging the request.
+"""
+
+import functools
+import logging
+
+import redis
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+# What each operation answers while Redis is down: a miss, or "nothing stored".
+_FALLBACKS = {
+    "get": lambda *a, **kw: kw.get("default", a[1] if len(a) > 1 else None),
+    "get_many": lambda *a, **kw: {},
+    "has_key": lambda *a, **kw: False,
+    "add": lambda *a, **kw: False,
+    "set": lambda *a, **kw: None,
+    "set_many": lambda keys, *a, **kw: list(keys),
+    "touch": lambda *a, **kw: False,
+    "delete": lambda *a, **kw: False,
+    "delete_many": lambda *a, **kw: None,
+    "incr": None,  # a counter cannot be faked: the caller must see the error
+    "clear": lambda *a, **kw: False,
+}
+
+
+def _tolerant(name, method):
+    fallback = _FALLBACKS[name]
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except redis.RedisError as exc:
+            logger.warning("cache_unavailable", extra={"operation": name,
+                                                       "error": type(exc).__name__})
+            if fallback is None:
+                raise
+            return fallback(*args, **kwargs)
+
+    return call
+
+
+class ResilientRedisCache(RedisCache):
+    pass
+
+
+for _name in _FALLBACKS:
+    setattr(ResilientRedisCache, _name, _tolerant(_name, getattr(RedisCache, _name)))
