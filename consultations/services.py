@@ -6,7 +6,7 @@ import logging
 import zoneinfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -169,11 +169,17 @@ def _safe_delay(task, *args) -> None:
         logger.exception("Could not queue %s%r; the sweeper will retry", task.name, args)
 
 
-@transaction.atomic
 def calendar_token_for(*, user) -> CalendarFeedToken:
-    """The user's feed token, created on first use."""
-    token, _ = CalendarFeedToken.objects.get_or_create(user=user)
-    return token
+    """The user's feed token, created on first use (one query once it exists)."""
+    token = CalendarFeedToken.objects.filter(user=user).first()
+    if token is not None:
+        return token
+    try:
+        with transaction.atomic():
+            return CalendarFeedToken.objects.create(user=user)
+    except IntegrityError:
+        # Two first requests at once (the page and /me/): the other one created it.
+        return CalendarFeedToken.objects.get(user=user)
 
 
 @transaction.atomic
