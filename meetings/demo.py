@@ -42,7 +42,7 @@ MEETINGS = [
      "Chaired by Thai Customs' Deputy Director-General. Bilateral meetings on the margins with "
      "Australia, Korea, China, Japan, the United States and the EU (security, environmental "
      "crime, drugs). Viet Nam to chair the 33rd meeting in 2024."),
-    ("DG", 33, "VN", "Phu Quoc", "Phu Quoc, Kiên Giang", D(2024, 6, 4), D(2024, 6, 6),
+    ("DG", 33, "VN", "Phu Quoc", "", D(2024, 6, 4), D(2024, 6, 6),
      "Asia/Ho_Chi_Minh", "Mr Nguyễn Văn Cẩn",
      "Director General, General Department of Viet Nam Customs", False,
      "12 agenda items, 118 delegates and 25 bilateral side meetings. Viet Nam holds the chair of "

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 from meetings.models import AccessLevel
@@ -20,10 +21,10 @@ def access_badge(document):
     badge = format_html('<span class="badge {}">{}</span>', css, label)
     if document.is_embargoed():
         _, embargo_label = BADGES[AccessLevel(document.embargo_level)]
+        until = timezone.localtime(document.embargo_until)
         badge = format_html(
-            '{} <span class="badge text-bg-warning">Embargoed: {} until {:%d %b %Y %H:%M} UTC'
-            "</span>",
-            badge, embargo_label, document.embargo_until,
+            '{} <span class="badge text-bg-warning">Embargoed: {} until {} ({})</span>',
+            badge, embargo_label, f"{until:%d %b %Y %H:%M}", until.tzname(),
         )
     return badge
 
