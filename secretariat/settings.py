@@ -342,6 +342,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" or "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "AccessLevelEnum": "meetings.models.AccessLevel",
+        "DocumentKindEnum": "meetings.models.Document.Kind",
+        "AttendanceModeEnum": "meetings.models.Session.Mode",
+        "PartnerKindEnum": "secretariat.models.Partner.Kind",
+        "BodyKindEnum": "workgroups.models.Body.Kind",
+        "MilestoneStatusEnum": "workgroups.models.MilestoneStatus",
+        "ConsultationStatusEnum": "consultations.models.Consultation.Status",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------
