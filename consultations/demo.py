@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Consultation, ConsultationSeries, PartnerContact
-from meetings.models import Meeting
+from meetings.models import Document, Meeting
 from secretariat.models import Partner
 
 L = ConsultationSeries.Level
@@ -26,6 +26,12 @@ TOPICS_33 = (
     "arrangements (AEO MRA)\nCombating illicit trade\nPlastic waste control and the movement "
     "of circular-economy goods"
 )
+
+WCO13_PAPERS = [
+    "WCO presentation: green customs and cross-border e-commerce",
+    "Provisional agenda of the 33rd ASEAN DG of Customs Meeting",
+    "Report of the CCC to the 33rd DG Meeting",
+]
 
 # partner slug, level, title, numbered
 SERIES = [
@@ -139,5 +145,12 @@ def load(out) -> None:
         elif ordinal:
             # Historical rows are facts: bring them back to the demo values.
             services.consultation_update(actor=None, consultation=current, **data)
+    if dg33 is not None:
+        # Papers of the 33rd DG meeting that belong to the WCO session: partners see the first
+        # two, the members-only report shows the access rules at work.
+        wco13 = Consultation.objects.filter(series__partner__slug="wco", ordinal=13).first()
+        papers = Document.objects.filter(meeting=dg33, title__in=WCO13_PAPERS)
+        if wco13 is not None:
+            wco13.documents.add(*papers)
     out(f"  {Consultation.objects.count()} consultations"
         f"{'' if dg33 else ' (33rd DG meeting not found: held-alongside left empty)'}")

@@ -111,6 +111,6 @@ def feed_user(token: str):
 def document_url(document: Document) -> str | None:
     """The meetings app's page for a paper, once it has one."""
     try:
-        return reverse("meetings:document_detail", args=[document.pk])
+        return reverse("meetings:document", args=[document.pk])
     except NoReverseMatch:
         return None

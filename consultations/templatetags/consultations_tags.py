@@ -17,3 +17,13 @@ _BADGES = {
 @register.filter
 def status_badge(status: str) -> str:
     return _BADGES.get(status, "text-bg-secondary")
+
+
+@register.inclusion_tag("consultations/_meeting_consultations.html", takes_context=True)
+def meeting_consultations(context, meeting):
+    """The consultations held alongside ``meeting`` that the viewer may see, for the meeting
+    page: ``{% load consultations_tags %}{% meeting_consultations meeting %}``."""
+    from consultations.selectors import consultations_for_meeting
+
+    return {"meeting": meeting,
+            "consultations": consultations_for_meeting(meeting, context["request"].user)}
