@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from workgroups import selectors
@@ -100,25 +101,34 @@ def export_csv(request):
     return response
 
 
-def append_text_safe(sheet, row) -> None:
-    """Append a row; text that looks like a formula stays text (openpyxl would evaluate it)."""
-    sheet.append(row)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
+def text_safe_row(sheet, row) -> list:
+    """Cells for a write-only sheet; text that looks like a formula stays text (openpyxl
+    would otherwise write it as a formula)."""
+    cells = []
+    for value in row:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
 
 
 @require_GET
 def export_xlsx(request):
     board, today = _board(request)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Milestones"
-    sheet.append(EXPORT_COLUMNS)
-    for cell in sheet[1]:
+    # Write-only mode streams rows: 2,000 milestones in a fraction of the normal mode's time.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Milestones")
+    header = []
+    for title in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=title)
         cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
     for row in _export_rows(board, today):
-        append_text_safe(sheet, row)
+        sheet.append(text_safe_row(sheet, row))
     summary = workbook.create_sheet("Roll-up")
     summary.append(["Body", "Milestones counted", "Progress (%)"])
     for row in board.by_body:
