@@ -9,11 +9,13 @@ from django.views.decorators.http import require_GET
 
 from secretariat import health, home
 from secretariat.access import is_secretariat, profile_of
+from secretariat.caching import cache_public_page
 from secretariat.security_log import log_event
 from secretariat.selectors import administrations_with_names
 
 
 @require_GET
+@cache_public_page(seconds=60)
 def home_page(request):
     return render(
         request,
