@@ -1,2 +1,9 @@
 # API routes of reporting, mounted under /api/v1/ (names are in the "api" namespace).
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from workgroups.reporting.api import ProgressReportViewSet
+
+router = SimpleRouter()
+router.register("reports", ProgressReportViewSet, basename="report")
+
+urlpatterns: list = router.urls

@@ -11,3 +11,9 @@ class ReportingConfig(AppConfig):
     name = "workgroups.reporting"
     label = "reporting"
     verbose_name = "Progress reports and reminders"
+
+    def ready(self) -> None:
+        from secretariat.home import register_panel
+        from workgroups.reporting.home import upcoming_deadlines_panel
+
+        register_panel(upcoming_deadlines_panel)
