@@ -7,8 +7,8 @@ from django.db import transaction
 from secretariat.models import Administration, Partner, Profile, Role
 
 SECRETARIAT_GROUP = "Secretariat"
-PORTAL_APPS = ("secretariat", "workgroups", "meetings", "consultations", "auth", "authtoken",
-               "axes")
+PORTAL_APPS = ("secretariat", "workgroups", "reporting", "meetings", "consultations", "auth",
+               "authtoken", "axes")
 
 
 def secretariat_group_sync() -> Group:

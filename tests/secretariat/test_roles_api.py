@@ -121,8 +121,8 @@ def test_load_demo_is_idempotent_and_has_the_real_facts(settings):
     assert Administration.objects.get(code="MM").time_zone == "Asia/Yangon"
     assert vietnam.contacts.get(is_head=True).full_name == "Nguyễn Văn Cẩn"
     roles = dict(Profile.objects.values_list("user__username", "role"))
-    assert roles == {"secretariat": "secretariat", "chair.vn": "chair",
-                     "delegate.my": "delegate", "partner.wco": "partner"}
+    assert roles.items() >= {"secretariat": "secretariat", "chair.vn": "chair",
+                             "delegate.my": "delegate", "partner.wco": "partner"}.items()
 
 
 @pytest.mark.django_db
@@ -133,3 +133,20 @@ def test_load_demo_refuses_without_debug_unless_forced(settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("load_demo")
     assert Profile.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_secretariat_staff_run_the_admin_without_being_superusers(client, malaysia):
+    from secretariat.services import person_create
+
+    staff = person_create(actor=None, username="sec.new", email="sec.new@asean.example",
+                          role=Role.SECRETARIAT, password="a long passphrase for staff")
+    assert staff.is_staff and not staff.is_superuser
+    client.force_login(staff)
+    assert client.get("/admin/secretariat/administration/").status_code == 200
+    assert client.get("/admin/workgroups/body/").status_code == 200
+    delegate = person_create(actor=staff, username="del.new", email="del@example.org",
+                             role=Role.DELEGATE, administration=malaysia)
+    assert not delegate.is_staff and not delegate.has_usable_password()
+    client.force_login(delegate)
+    assert client.get("/admin/secretariat/administration/").status_code == 302
