@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -167,7 +167,12 @@ def private_feed(request, token: str):
     """The feed of the token's owner, seen with their rights; no session needed."""
     if limited := _throttled(request):
         return limited
-    owner = selectors.feed_user(token)
+    try:
+        owner = selectors.feed_user(token)
+    except Http404:
+        # A rotated or guessed secret: worth a line in the security log, never the token.
+        log_event("calendar_feed_denied", request, level=logging.WARNING)
+        raise
     try:
         alarm = _alarm(request)
     except ical.BadAlarm as exc:

@@ -19,6 +19,15 @@ def status_badge(status: str) -> str:
     return _BADGES.get(status, "text-bg-secondary")
 
 
+@register.filter
+def webcal(url: str) -> str:
+    """The same feed as a ``webcal://`` link, which opens the calendar app's subscribe dialog."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url.removeprefix(scheme)
+    return url
+
+
 @register.inclusion_tag("consultations/_meeting_consultations.html", takes_context=True)
 def meeting_consultations(context, meeting):
     """The consultations held alongside ``meeting`` that the viewer may see, for the meeting

@@ -1,6 +1,7 @@
 """Every calendar file parsed with icalendar: UIDs, zones, SEQUENCE, cancellation, scoping."""
 
 import datetime as dt
+import logging
 
 import pytest
 from django.urls import reverse
@@ -117,14 +118,18 @@ def test_private_feed_is_scoped_to_its_owner_without_a_session(
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_rotated_token_stops_working(client, partner, wco_draft):
+def test_rotated_token_stops_working(client, caplog, partner, wco_draft):
     old = private_url(partner)
     assert client.get(old).status_code == 200
 
     services.calendar_token_rotate(actor=partner)
 
-    assert client.get(old).status_code == 404
+    with caplog.at_level(logging.WARNING, logger="secretariat.security"):
+        assert client.get(old).status_code == 404
     assert client.get(private_url(partner)).status_code == 200
+    [denied] = [r for r in caplog.records if r.name == "secretariat.security"]
+    assert denied.getMessage() == "calendar_feed_denied"
+    assert old.split("/")[3] not in str(denied.__dict__), "the security log has no secret"
 
 
 def test_rotate_through_the_page(client_for, partner, wco_draft):

@@ -89,3 +89,16 @@ def test_admin_add_computes_the_next_ordinal(client_for, admin_staff, wco_series
     assert response.status_code == 302, response.context["adminform"].form.errors
     created = Consultation.objects.get(ordinal=14)
     assert created.date == dt.date(2031, 6, 5)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("https://portal.example/consultations/calendar.ics",
+      "webcal://portal.example/consultations/calendar.ics"),
+     ("http://127.0.0.1:8000/x.ics", "webcal://127.0.0.1:8000/x.ics"),
+     ("ftp://odd", "ftp://odd")],
+)
+def test_webcal_links(url, expected):
+    from consultations.templatetags.consultations_tags import webcal
+
+    assert webcal(url) == expected
