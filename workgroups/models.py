@@ -470,3 +470,27 @@ class WatchNotice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.history_id} to {self.user_id}: {self.state}"
+
+
+class WatchDispatch(models.Model):
+    """Outbox row: "tell the watchers about history row N", written in the same transaction
+    as the change. The Celery task marks it done; a periodic sweeper re-queues rows left
+    pending (broker down at commit time, worker lost), so no change notice is lost."""
+
+    history_id = models.BigIntegerField(unique=True)
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(done_at__isnull=True),
+                name="watch_dispatch_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"dispatch of change {self.history_id}"

@@ -1,5 +1,6 @@
 """Change emails for watchers, built from the template triplet ``milestone_changed``."""
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from workgroups.access import sees_unpublished
-from workgroups.models import Milestone, WatchNotice
+from workgroups.models import Milestone, WatchDispatch, WatchNotice
 from workgroups.services import history_summaries
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def watch_notices_send(*, history_id: int) -> int:
         Milestone.history.filter(history_id=history_id).select_related("history_user").first()
     )
     if record is None:
+        WatchDispatch.objects.filter(history_id=history_id).update(done_at=timezone.now())
         return 0
     milestone = Milestone.objects.filter(pk=record.id).select_related("body").first()
     if milestone is None:
@@ -81,4 +83,36 @@ def watch_notices_send(*, history_id: int) -> int:
             state=WatchNotice.State.SENT, sent_at=timezone.now()
         )
         sent += 1
+    WatchDispatch.objects.filter(history_id=history_id, done_at__isnull=True).update(
+        done_at=timezone.now())
     return sent
+
+
+PENDING_GRACE = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 20
+
+
+def watch_dispatches_requeue(*, now: dt.datetime | None = None) -> int:
+    """Queue again the change notices still pending after ``PENDING_GRACE``.
+
+    Sending is idempotent (``WatchNotice`` ledger), so queueing a notice whose task is in
+    fact still running costs one wasted task, never a duplicate email.
+    """
+    from workgroups.tasks import notify_watchers
+
+    now = now or timezone.now()
+    pending = WatchDispatch.objects.filter(
+        done_at__isnull=True, created_at__lt=now - PENDING_GRACE, attempts__lt=MAX_ATTEMPTS
+    ).order_by("created_at")[:500]
+    queued = 0
+    for dispatch in pending:
+        WatchDispatch.objects.filter(pk=dispatch.pk).update(
+            attempts=dispatch.attempts + 1, queued_at=now)
+        try:
+            notify_watchers.delay(dispatch.history_id)
+        except Exception:  # the broker is still down: try again on the next beat
+            logger.exception("could not re-queue watch notices for change %s",
+                             dispatch.history_id)
+            break
+        queued += 1
+    return queued

@@ -16,6 +16,7 @@ Concurrency and history design (QUALITY.md "Lost updates", T14):
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,10 @@ from workgroups.models import (
     NationalImplementation,
     ParticipationStatus,
     Watch,
+    WatchDispatch,
 )
+
+logger = logging.getLogger(__name__)
 
 # The fields editors change between meetings; everything else is set up in the admin.
 EDITABLE_FIELDS = ("status", "progress", "start_date", "due_date")
@@ -185,7 +189,10 @@ def milestone_update(
         )
         if {"status", "progress"} & set(effective):
             history_id = record.history_id if record.history_id else _latest_history_id(milestone)
-            transaction.on_commit(lambda: _enqueue_watch_notices(history_id))
+            # The intent to notify is stored with the change; the enqueue after commit is an
+            # optimisation that may fail (broker down) without losing it: the sweeper retries.
+            WatchDispatch.objects.create(history_id=history_id, milestone=milestone)
+            transaction.on_commit(lambda: _enqueue_watch_notices(history_id), robust=True)
     return milestone
 
 
@@ -195,9 +202,16 @@ def _latest_history_id(milestone: Milestone) -> int:
 
 
 def _enqueue_watch_notices(history_id: int) -> None:
+    """Queue the notice task; a broker failure is logged, never raised into the request."""
     from workgroups.tasks import notify_watchers
 
-    notify_watchers.delay(history_id)
+    try:
+        notify_watchers.delay(history_id)
+    except Exception:  # kombu/redis raise many types; the sweeper re-queues anyway
+        logger.exception("could not queue watch notices for change %s", history_id)
+        return
+    WatchDispatch.objects.filter(history_id=history_id, queued_at__isnull=True).update(
+        queued_at=timezone.now())
 
 
 def milestone_revert(*, actor, milestone_id: int, history_id: int, comment: str = "") -> Milestone:

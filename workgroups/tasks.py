@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from workgroups.notifications import watch_notices_send
+from workgroups.notifications import watch_dispatches_requeue, watch_notices_send
 
 logger = logging.getLogger(__name__)
 
@@ -15,3 +15,9 @@ def notify_watchers(history_id: int) -> int:
     ``history_id``. Safe to run twice: the ``WatchNotice`` ledger (unique per watcher and
     change) is written before sending, so a redelivered task skips what was sent."""
     return watch_notices_send(history_id=history_id)
+
+
+@shared_task(ignore_result=True)
+def requeue_watch_dispatches() -> int:
+    """Beat, every 5 minutes: re-queue change notices still pending after 5 minutes."""
+    return watch_dispatches_requeue()

@@ -55,3 +55,42 @@ def test_date_only_changes_do_not_enqueue(chair, django_capture_on_commit_callba
 
 def test_a_vanished_change_is_ignored(db):
     assert watch_notices_send(history_id=999999) == 0
+
+
+def test_broker_down_keeps_the_edit_and_the_sweeper_requeues(
+        chair, delegate, django_capture_on_commit_callbacks, monkeypatch):
+    """Given Redis refuses the enqueue at commit time, the edit is saved anyway (no 500), the
+    dispatch row stays pending, and the sweeper queues it again five minutes later; once
+    sent, the row is done and the sweeper leaves it alone."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from workgroups.models import WatchDispatch
+    from workgroups.notifications import watch_dispatches_requeue
+
+    milestone = MilestoneFactory()
+    Watch.objects.create(user=delegate, milestone=milestone)
+
+    def broker_down(history_id):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("workgroups.tasks.notify_watchers.delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
+                         changes={"progress": 50}, comment="saved while Redis is down")
+    milestone.refresh_from_db()
+    assert milestone.version == 2
+    dispatch = WatchDispatch.objects.get()
+    assert (dispatch.queued_at, dispatch.done_at) == (None, None)
+
+    queued = []
+    monkeypatch.setattr("workgroups.tasks.notify_watchers.delay", queued.append)
+    assert watch_dispatches_requeue() == 0  # too early: the first attempt may still run
+    later = timezone.now() + dt.timedelta(minutes=6)
+    assert watch_dispatches_requeue(now=later) == 1
+    assert queued == [dispatch.history_id]
+    assert watch_notices_send(history_id=dispatch.history_id) == 1
+    dispatch.refresh_from_db()
+    assert dispatch.done_at is not None
+    assert watch_dispatches_requeue(now=later) == 0
