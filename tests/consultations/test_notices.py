@@ -3,6 +3,7 @@
 import datetime as dt
 import logging
 import smtplib
+import socket
 
 import pytest
 from django.core import mail
@@ -179,3 +180,54 @@ def test_partner_without_contacts_is_marked_sent(secretariat, wco_draft,
     notice = ConsultationNotice.objects.get()
     assert (notice.state, notice.recipients) == ("sent", "")
     assert mail.outbox == []
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.rcpt_tos, envelope.content))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
+    }}
+    yield sink
+    controller.stop()
+
+
+def test_the_email_on_the_wire_carries_the_event(
+    smtp_sink, secretariat, contacts, japan_published, django_capture_on_commit_callbacks
+):
+    """Over real SMTP: one message to the partner's contacts, UTF-8 intact, with a
+    text/calendar part that a calendar app can read."""
+    import email
+    from email import policy
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consultation_update(actor=secretariat, consultation=japan_published,
+                                     status="cancelled", venue="Phú Quốc")
+
+    [(rcpt_tos, raw)] = smtp_sink.messages
+    assert sorted(rcpt_tos) == ["liaison@customs.go.jp", "protocol@customs.go.jp"]
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["Message-ID"] == ConsultationNotice.objects.get().message_id
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert {"text/plain", "text/html", "text/calendar"} <= set(parts)
+    assert "Phú Quốc" in parts["text/plain"].get_content()
+    [event] = Calendar.from_ical(parts["text/calendar"].get_payload(decode=True)).events
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["LOCATION"]) == "Phú Quốc"
