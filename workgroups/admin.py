@@ -12,6 +12,7 @@ from workgroups.models import (
     NationalImplementation,
     Plan,
     StrategicGoal,
+    WatchDispatch,
     WatchNotice,
 )
 from workgroups.services import EDITABLE_FIELDS
@@ -124,3 +125,9 @@ class WatchNoticeAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     readonly_fields = ["user", "milestone", "history_id", "state", "created_at", "sent_at",
                        "last_error"]
+
+
+@admin.register(WatchDispatch)
+class WatchDispatchAdmin(admin.ModelAdmin):
+    list_display = ["history_id", "milestone", "created_at", "queued_at", "done_at", "attempts"]
+    readonly_fields = list_display

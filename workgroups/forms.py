@@ -70,3 +70,8 @@ class BulkUploadForm(forms.Form):
         help_text="The file downloaded from this page, with your changes. Max 2 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    url = forms.URLField(label="Link", assume_scheme="https")

@@ -25,7 +25,6 @@ from workgroups.models import (
     MilestoneStatus,
     NationalImplementation,
     Plan,
-    StrategicGoal,
 )
 
 ROLLUP_FORMULA = (
@@ -227,23 +226,6 @@ def dashboard(user, plan: Plan | None, filters: DashboardFilters, today: dt.date
     )
     board.milestones = ordered_for_attention(milestones.with_related(), today)
     return board
-
-
-def goal_rollups(plan: Plan, user):
-    """Goals of a plan with their progress by the roll-up formula (one query)."""
-    visible = milestones_visible_to(user)
-    return StrategicGoal.objects.filter(plan=plan).annotate(
-        milestone_count=Count(
-            "action_lines__milestones",
-            filter=Q(action_lines__milestones__in=visible)
-            & ~Q(action_lines__milestones__status=MilestoneStatus.CANCELLED),
-        ),
-        progress=Avg(
-            "action_lines__milestones__progress",
-            filter=Q(action_lines__milestones__in=visible)
-            & ~Q(action_lines__milestones__status=MilestoneStatus.CANCELLED),
-        ),
-    )
 
 
 def member_administrations(today: dt.date):

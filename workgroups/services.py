@@ -31,6 +31,7 @@ from workgroups.models import (
     ImplementationStatus,
     InitiativeParticipation,
     Milestone,
+    MilestoneEvidence,
     MilestoneStatus,
     NationalImplementation,
     ParticipationStatus,
@@ -327,3 +328,14 @@ def watch_set(*, actor, milestone: Milestone | None = None, body: Body | None = 
     else:
         Watch.objects.filter(user=actor, **target).delete()
     return watching
+
+
+def evidence_add(*, actor, milestone: Milestone, title: str, url: str) -> MilestoneEvidence:
+    """Attach a link as evidence of progress; same editors as the milestone itself."""
+    if not EditRights(actor).milestone(milestone):
+        raise PermissionDenied("You cannot add evidence to this milestone.")
+    evidence = MilestoneEvidence(milestone=milestone, title=title.strip(), url=url.strip(),
+                                 added_by=actor)
+    evidence.full_clean()
+    evidence.save()
+    return evidence

@@ -17,6 +17,8 @@ urlpatterns = [
     path("plan/milestones/<int:pk>/row/", milestones.milestone_row, name="milestone_row"),
     path("plan/milestones/<int:pk>/revert/<int:history_id>/", milestones.milestone_revert_view,
          name="milestone_revert"),
+    path("plan/milestones/<int:pk>/evidence/", milestones.evidence_create,
+         name="evidence_create"),
     path("plan/milestones/<int:pk>/watch/", milestones.milestone_watch, name="milestone_watch"),
     path("plan/milestones/<int:pk>/national/<str:code>/", milestones.national_update,
          name="national_update"),

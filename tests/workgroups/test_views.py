@@ -365,3 +365,17 @@ def test_t24_body_pages_query_count_is_constant(client_for, chair, vietnam,
     # watch flag, chaired bodies.
     with django_assert_max_num_queries(12):
         assert client.get(reverse("workgroups:body", args=["CPTFWG"])).status_code == 200
+
+
+def test_evidence_added_by_editors_only(client_for, chair, delegate):
+    milestone = MilestoneFactory()
+    url = reverse("workgroups:evidence_create", args=[milestone.pk])
+    data = {"title": "Joint Media Statement of the 34th DG meeting",
+            "url": "https://asean.org/jms-34"}
+    assert client_for(delegate).post(url, data).status_code == 403
+    assert client_for(chair).post(url, {"title": "x", "url": "javascript:alert(1)"}
+                                  ).status_code == 302
+    assert milestone.evidence.count() == 0
+    client_for(chair).post(url, data)
+    page = client_for(chair).get(reverse("workgroups:milestone", args=[milestone.pk]))
+    assert "Joint Media Statement of the 34th DG meeting" in page.content.decode()

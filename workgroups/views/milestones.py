@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from secretariat.models import Administration
 from workgroups import selectors
 from workgroups.access import EditRights, can_revert, sees_unpublished
-from workgroups.forms import MilestoneEditForm, NationalImplementationForm
+from workgroups.forms import EvidenceForm, MilestoneEditForm, NationalImplementationForm
 from workgroups.models import NationalImplementation, Watch
 from workgroups.services import (
     Conflict,
+    evidence_add,
     milestone_history,
     milestone_revert,
     milestone_update,
@@ -93,6 +94,7 @@ def milestone_page(request, pk: int):
         "members": members,
         "can_revert": can_revert(request.user),
         "evidence": milestone.evidence.all() if members else [],
+        "evidence_form": EvidenceForm(auto_id="ev-%s") if can_edit else None,
         "national_rows": national_rows,
         "watching": request.user.is_authenticated
         and Watch.objects.filter(user=request.user, milestone=milestone).exists(),
@@ -184,4 +186,22 @@ def national_update(request, pk: int, code: str):
         messages.error(request, "Not saved: " + " ".join(error.messages))
     else:
         messages.success(request, f"Implementation status of {administration.country} saved.")
+    return redirect("workgroups:milestone", pk=milestone.pk)
+
+
+@login_required
+@require_POST
+def evidence_create(request, pk: int):
+    milestone = selectors.milestone_for(request.user, pk)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Evidence not added: " + "; ".join(
+            f"{form.fields[k].label or k}: {' '.join(v)}" for k, v in form.errors.items()))
+    else:
+        try:
+            evidence_add(actor=request.user, milestone=milestone, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "Evidence not added: " + " ".join(error.messages))
+        else:
+            messages.success(request, "Evidence added.")
     return redirect("workgroups:milestone", pk=milestone.pk)
