@@ -1,5 +1,6 @@
 """Pages and calendar files of consultations. Every read goes through ``selectors``."""
 
+import hashlib
 import logging
 
 from django import forms
@@ -9,6 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -38,14 +41,20 @@ def _throttled(request) -> HttpResponse | None:
     return response
 
 
-def _ics_response(body: bytes, *, filename: str | None = None, private: bool) -> HttpResponse:
+def _ics_response(
+    request, body: bytes, *, filename: str | None = None, private: bool
+) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A private feed is a per-person secret: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The body is deterministic (DTSTAMP comes from the row), so calendar apps polling every
+    # hour get a 304 until something changes.
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response)
 
 
 class ScheduleFilterForm(forms.Form):
@@ -140,7 +149,7 @@ def event_ics(request, pk: int):
         alarm_minutes=alarm,
     )
     return _ics_response(
-        body, filename=f"consultation-{consultation.pk}.ics",
+        request, body, filename=f"consultation-{consultation.pk}.ics",
         private=not consultation.published,
     )
 
@@ -159,7 +168,7 @@ def public_feed(request):
         consultations, name="ASEAN customs consultations", feed_id="public-feed",
         alarm_minutes=alarm,
     )
-    return _ics_response(body, private=False)
+    return _ics_response(request, body, private=False)
 
 
 @require_GET
@@ -182,5 +191,5 @@ def private_feed(request, token: str):
         consultations, name="My ASEAN customs consultations", feed_id=f"user-{owner.pk}-feed",
         alarm_minutes=alarm,
     )
-    return _ics_response(body, private=True)
+    return _ics_response(request, body, private=True)
 

@@ -217,3 +217,31 @@ def test_feed_query_count_does_not_grow(client, django_assert_max_num_queries, w
     with django_assert_max_num_queries(1):
         calendar = parse(client.get(PUBLIC))
     assert len(calendar.events) == 50
+
+
+def test_unchanged_feed_answers_304_and_a_change_busts_it(client, secretariat, japan_published):
+    first = client.get(PUBLIC)
+    etag = first["ETag"]
+    assert client.get(PUBLIC).content == first.content, "the same data gives the same bytes"
+    assert client.get(PUBLIC, headers={"If-None-Match": etag}).status_code == 304
+
+    services.consultation_update(actor=secretariat, consultation=japan_published,
+                                 status="cancelled")
+    changed = client.get(PUBLIC, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_half_hour_zone_is_exact(client, japan_series):
+    """Asia/Yangon is UTC+06:30: the VTIMEZONE must say so, or the event lands 30 min off."""
+    ConsultationFactory(series=japan_series, ordinal=9, time_zone="Asia/Yangon",
+                        starts_at=dt.datetime(2020, 8, 19, 7, 30, tzinfo=dt.UTC),
+                        ends_at=dt.datetime(2020, 8, 19, 9, 0, tzinfo=dt.UTC),
+                        date=dt.date(2020, 8, 19))
+    calendar = parse(client.get(PUBLIC))
+    [event] = calendar.events
+    assert event["DTSTART"].params["TZID"] == "Asia/Yangon"
+    assert event["DTSTART"].to_ical() == b"20200819T140000"
+    [zone] = calendar.timezones
+    assert b"TZOFFSETTO:+0630" in zone.to_ical()
+    assert event["DTSTART"].dt.utcoffset() == dt.timedelta(hours=6, minutes=30)
