@@ -379,3 +379,19 @@ def test_evidence_added_by_editors_only(client_for, chair, delegate):
     client_for(chair).post(url, data)
     page = client_for(chair).get(reverse("workgroups:milestone", args=[milestone.pk]))
     assert "Joint Media Statement of the 34th DG meeting" in page.content.decode()
+
+
+def test_apps_above_add_panels_to_the_body_page(client, db):
+    from workgroups import panels
+
+    def meetings_panel(request, body):
+        return {"title": f"Meetings of {body.code}",
+                "items": [{"label": "32nd CCBWG meeting", "url": "", "detail": "March 2023"}]}
+
+    BodyFactory(code="CCBWG")
+    panels.register_body_panel(meetings_panel)
+    try:
+        page = client.get(reverse("workgroups:body", args=["CCBWG"])).content.decode()
+    finally:
+        panels._panels.remove(meetings_panel)
+    assert "Meetings of CCBWG" in page and "32nd CCBWG meeting" in page

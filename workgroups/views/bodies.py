@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from workgroups import selectors
 from workgroups.access import EditRights, sees_unpublished
 from workgroups.models import BodyChairTerm, ChairRole, Watch
+from workgroups.panels import body_panels_for
 from workgroups.services import watch_set
 
 
@@ -55,6 +56,7 @@ def body_page(request, code: str):
         "today": today,
         "sub_bodies": body.sub_bodies.order_by("code"),
         "focal_points": selectors.body_focal_points(body) if members else [],
+        "panels": body_panels_for(request, body),
         "milestones": milestones,
         "members": members,
         "rights": EditRights(request.user, today),
