@@ -239,6 +239,8 @@ def reminder_context(dispatch: ReminderDispatch, report: ProgressReport, now: dt
         "dispatch": dispatch,
         "cycle": dispatch.cycle,
         "administration": dispatch.administration,
+        # Read once: the name comes from the name history (one query).
+        "administration_name": dispatch.administration.name,
         "report": report,
         "deadline": deadline,
         "deadline_label": f"{deadline:%A %d %B %Y, %H:%M} ({dispatch.administration.time_zone})",

@@ -38,10 +38,9 @@ def reminders_for(cycle, time_zone: str) -> list[PlannedReminder]:
                            reverse=True)
     ]
     if cycle.remind_at_deadline:
-        # On the deadline's own day; if the deadline is earlier than the working hour, the
-        # reminder goes at the deadline itself rather than after it.
-        planned.append(PlannedReminder("T0", min(local_instant(due_day, at, tz), cycle.due_at),
-                                       False))
+        # At the working hour of the deadline's own local day, like every other reminder,
+        # even when the deadline falls before it (a midnight deadline): never at night.
+        planned.append(PlannedReminder("T0", local_instant(due_day, at, tz), False))
     every = cycle.overdue_every_days
     if every:
         for days in range(every, cycle.overdue_until_days + 1, every):
