@@ -1,5 +1,6 @@
 """Change notices: claim a row, build the email (template triplet + .ics), send, record."""
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from consultations.models import Consultation, ConsultationNotice, PartnerContac
 
 logger = logging.getLogger(__name__)
 EMAIL = "emails/consultation_changed"
+# A claimed notice whose worker died is offered again after this long.
+CLAIM_LEASE = dt.timedelta(minutes=10)
 
 
 def notice_claim(notice_id: int) -> ConsultationNotice | None:
@@ -20,8 +23,6 @@ def notice_claim(notice_id: int) -> ConsultationNotice | None:
 
     One conditional UPDATE: of two workers holding the same id, exactly one changes the row.
     """
-    from consultations.tasks import CLAIM_LEASE
-
     now = timezone.now()
     claimable = Q(state=ConsultationNotice.State.PENDING) | Q(
         state=ConsultationNotice.State.SENDING, claimed_at__lt=now - CLAIM_LEASE

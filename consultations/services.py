@@ -17,6 +17,7 @@ from consultations.models import (
     ConsultationSeries,
     new_feed_token,
 )
+from consultations.tasks import send_consultation_notice
 from secretariat.access import can_edit_content
 
 logger = logging.getLogger(__name__)
@@ -155,8 +156,6 @@ def consultation_update(*, actor, consultation: Consultation, **changes) -> Cons
 
 
 def _enqueue_notice(notice_id: int) -> None:
-    from consultations.tasks import send_consultation_notice
-
     # After commit: the task must find the row; if the broker is down the row stays pending
     # and ``requeue_pending_notices`` picks it up later.
     transaction.on_commit(lambda: _safe_delay(send_consultation_notice, notice_id))

@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from consultations import notices
 from consultations.models import ConsultationNotice
+from consultations.notices import CLAIM_LEASE
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# A claimed notice whose worker died is offered again after this long.
-CLAIM_LEASE = dt.timedelta(minutes=10)
 TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
                     smtplib.SMTPResponseException, ConnectionError, TimeoutError)
 
