@@ -79,7 +79,7 @@ def wrk(path: str, header: str | None) -> tuple[float, str]:
         command += ["-H", header]
     output = subprocess.run([*command, BASE + path], capture_output=True, text=True).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p99 = re.search(r"99%\s+(\S+)", output)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     note = f"p99 {p99.group(1) if p99 else '?'}"
     if errors:
