@@ -193,6 +193,8 @@ def national_update(request, pk: int, code: str):
 @require_POST
 def evidence_create(request, pk: int):
     milestone = selectors.milestone_for(request.user, pk)
+    if not EditRights(request.user).milestone(milestone):
+        raise PermissionDenied("You cannot add evidence to this milestone.")
     form = EvidenceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Evidence not added: " + "; ".join(
