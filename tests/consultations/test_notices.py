@@ -231,3 +231,25 @@ def test_the_email_on_the_wire_carries_the_event(
     [event] = Calendar.from_ical(parts["text/calendar"].get_payload(decode=True)).events
     assert str(event["STATUS"]) == "CANCELLED"
     assert str(event["LOCATION"]) == "Phú Quốc"
+
+
+def test_a_dead_workers_claim_expires(time_machine, contacts, japan_published):
+    """A notice left in 'sending' by a killed worker is sent again after the lease, and not
+    before: a live worker's claim is respected."""
+    now = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
+    time_machine.move_to(now)
+    stuck = ConsultationNotice.objects.create(
+        consultation=japan_published, change="moved", sequence=1, state="sending",
+        claimed_at=now - dt.timedelta(minutes=11), attempts=1,
+    )
+    busy = ConsultationNotice.objects.create(
+        consultation=japan_published, change="moved", sequence=2, state="sending",
+        claimed_at=now - dt.timedelta(minutes=1), attempts=1,
+    )
+    assert tasks.send_consultation_notice.apply(args=[busy.pk]).get() == "skipped"
+    assert tasks.requeue_pending_notices.apply().get() == 1
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert (stuck.state, stuck.attempts) == ("sent", 2)
+    assert busy.state == "sending"
+    assert len(mail.outbox) == 1
