@@ -52,3 +52,20 @@ def open_cycle(actor, adms, *, milestones_each=2, now=None, **cycle_fields):
             MilestoneFactory().lead_administrations.add(adm)
     return services.cycle_open(actor=actor, cycle_id=cycle.pk,
                                now=now or cycle.opens_at)
+
+
+def due_now_cycle(actor, count: int):
+    """``count`` administrations, each with a delegate and one reminder (T-1) due now, in
+    real time (for tests with real workers, which cannot be time-travelled)."""
+    from django.utils import timezone
+
+    from tests.factories import AdministrationFactory
+
+    letters = [f"{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(count)]
+    adms = {code: AdministrationFactory(code=code, country=f"Country {code}",
+                                        time_zone="Asia/Jakarta") for code in letters}
+    delegates(adms)
+    now = timezone.now()
+    return open_cycle(actor, adms, milestones_each=1, now=now,
+                      due_at=now + dt.timedelta(hours=12), remind_days_before=[1],
+                      remind_at_deadline=False, overdue_every_days=0), adms

@@ -4,6 +4,7 @@
 Try again later"``); when it is empty every message is accepted with 250.
 """
 
+import asyncio
 import email
 import socket
 import threading
@@ -25,8 +26,17 @@ class SmtpSink:
         self.script: deque[str] = deque()
         self.refused: list[str] = []
         self.lock = threading.Lock()
+        # Seconds to wait before accepting each recipient: widens the time a sender spends
+        # in the SMTP conversation before the message exists, so a kill lands mid-send.
+        self.rcpt_delay = 0.0
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content,
