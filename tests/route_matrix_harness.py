@@ -1,0 +1,94 @@
+"""Builds concrete URLs for every route from the demo data, and requests them as each role.
+
+Used by ``tests/test_route_matrix.py`` (T4); run ``python -m pytest tests/test_route_matrix.py
+--print-matrix`` style helpers by hand to regenerate the expected table after adding routes.
+"""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ["anonymous", "delegate", "delegate_b", "partner", "partner_b", "chair", "secretariat"]
+USERNAMES = {
+    "delegate": "delegate.my", "delegate_b": "delegate.th", "partner": "partner.wco",
+    "partner_b": "partner.japan-customs", "chair": "chair.vn", "secretariat": "secretariat",
+}
+# Routes that belong to Django or libraries and are tested elsewhere or not ours to judge.
+EXCLUDED_PREFIXES = ("admin/", "accounts/reset/<uidb64>/<token>/")
+
+
+def _plain(pattern: str) -> str:
+    """A router's regex (``^bodies/(?P<code>[^/.]+)/$``) as a route with <name> holes."""
+    pattern = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", pattern)
+    return pattern.removeprefix("^").removesuffix("$")
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}{pattern.namespace}:"
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + _plain(str(pattern.pattern))
+            if not route.startswith(EXCLUDED_PREFIXES):
+                yield f"{namespace}{pattern.name}", route
+
+
+def demo_objects() -> dict:
+    """The objects each route parameter points at: the ones a permission slip would expose."""
+    from consultations.models import CalendarFeedToken, Consultation
+    from meetings.models import AccessLevel, Document, Meeting
+    from workgroups.models import InitiativeParticipation, Milestone
+    from workgroups.reporting.models import ProgressReport, ReportingCycle
+
+    users = get_user_model().objects
+    milestone = Milestone.objects.filter(published=False).order_by("code").first() or \
+        Milestone.objects.order_by("code").first()
+    document = Document.objects.filter(access_level=AccessLevel.RESTRICTED).order_by("pk").first()
+    consultation = Consultation.objects.filter(published=False).order_by("pk").first()
+    report = ProgressReport.objects.filter(administration__code="MY").order_by("pk").first()
+    CalendarFeedToken.objects.get_or_create(user=users.get(username="partner.wco"))
+    return {
+        "code": "CPTFWG",
+        "milestone": milestone.pk,
+        "history_id": milestone.history.order_by("history_id").first().history_id,
+        "national_code": "MY",
+        "participation": InitiativeParticipation.objects.filter(
+            administration__code="MY").order_by("pk").first().pk,
+        "cycle": ReportingCycle.objects.order_by("pk").first().pk,
+        "report": report.pk,
+        "meeting": Meeting.objects.get(body__code="DG", ordinal=33).pk,
+        "document": document.pk,
+        "version": 1,
+        "consultation": consultation.pk,
+        # Read at request time: a POST to the rotate route earlier in the walk changes it.
+        "feed_token": lambda: CalendarFeedToken.objects.get(user__username="partner.wco").token,
+        "partner_slug": "wco",
+    }
+
+
+def concrete(name: str, route: str, objects: dict) -> str:
+    """Fill a route's parameters from the demo objects, by what the route is about."""
+    if "<int:pk>" in route or "<pk>" in route:
+        kind = ("consultation" if "consultation" in route else
+                "document" if "document" in route else
+                "meeting" if "meeting" in route else
+                "report" if "report" in route else
+                "cycle" if "cycles" in route else
+                "participation" if "cells" in route else "milestone")
+        route = route.replace("<int:pk>", str(objects[kind]))
+        route = route.replace("<pk>", str(objects[kind]))
+    replacements = {
+        "<str:code>": objects["national_code"] if "national" in route else objects["code"],
+        "<code>": objects["code"],
+        "<int:history_id>": str(objects["history_id"]),
+        "<int:number>": str(objects["version"]),
+        "<str:token>": objects["feed_token"]() if "<str:token>" in route else "",
+        "<slug>": objects["partner_slug"],
+    }
+    for placeholder, value in replacements.items():
+        route = route.replace(placeholder, value)
+    return "/" + route
