@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from meetings import services
 from meetings.models import (
     AgendaItem,
     Delegation,
@@ -31,6 +32,18 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = ["body", "host"]
     search_fields = ["title", "city", "venue"]
     inlines = [SessionInline, AgendaItemInline]
+    actions = ["propose_next_meeting"]
+
+    @admin.action(description="Propose the next meeting (host from the rotation)")
+    def propose_next_meeting(self, request, queryset):
+        for meeting in queryset:
+            proposal = services.meeting_propose_next(actor=request.user, after=meeting)
+            self.message_user(
+                request,
+                f"{proposal}: host {proposal.host or 'none'}"
+                f"{' (proposed, to confirm)' if proposal.host_is_inferred else ''}.",
+                messages.INFO,
+            )
 
 
 class DelegationMemberInline(admin.TabularInline):

@@ -245,3 +245,39 @@ def document_text_extract(*, document_id: int) -> bool:
             )
         )
     return True
+
+
+@transaction.atomic
+def meeting_propose_next(*, actor, after: Meeting) -> Meeting:
+    """Create the body's next meeting with the host the rotation proposes, marked as inferred.
+
+    Idempotent: if the next ordinal exists it is returned unchanged (the secretariat may have
+    confirmed or overridden its host since). Dates are a placeholder one year on, to be
+    corrected; only the secretariat plans meetings.
+    """
+    from meetings.selectors import next_host_proposal
+    from secretariat.access import is_secretariat
+
+    if not is_secretariat(actor):
+        raise PermissionDenied("Only the secretariat plans meetings.")
+    existing = Meeting.objects.filter(body_id=after.body_id, ordinal=after.ordinal + 1).first()
+    if existing is not None:
+        return existing
+    host = next_host_proposal(after)
+
+    def next_year(day: dt.date) -> dt.date:
+        try:
+            return day.replace(year=day.year + 1)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + 1, day=28)
+
+    return Meeting.objects.create(
+        body_id=after.body_id,
+        ordinal=after.ordinal + 1,
+        host=host,
+        host_is_inferred=True,
+        start_date=next_year(after.start_date),
+        end_date=next_year(after.end_date),
+        time_zone=host.time_zone if host else after.time_zone,
+        summary="Host proposed by the rotation; dates are a placeholder to be confirmed.",
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("meetings/search/", views.search, name="search"),
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("meetings/<int:pk>/agenda/", views.agenda_print, name="agenda_print"),
+    path("meetings/<int:pk>/attendance/", views.attendance_list, name="attendance"),
     path("meetings/<int:pk>/pack.zip", views.meeting_pack, name="pack"),
     path("meetings/<int:pk>/upload/", views.document_upload, name="upload"),
     path("documents/<int:pk>/", views.document_detail, name="document"),

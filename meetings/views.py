@@ -82,6 +82,30 @@ def agenda_print(request, pk: int):
 
 
 @require_GET
+def attendance_list(request, pk: int):
+    """The list of participants by delegation, for the minutes. Members and above only."""
+    if clearance_of(request.user) < Clearance.MEMBERS:
+        raise PermissionDenied
+    meeting = selectors.meeting_get(pk)
+    delegations = list(
+        Delegation.objects.filter(meeting=meeting)
+        .select_related("administration")
+        .prefetch_related("members", "administration__names")
+    )
+    for delegation in delegations:
+        name = delegation.administration.name_on(meeting.start_date)
+        delegation.administration_name = name.name if name else ""
+    members = [d for d in delegations if d.capacity == Delegation.Capacity.MEMBER]
+    observers = [d for d in delegations if d.capacity == Delegation.Capacity.OBSERVER]
+    return render(
+        request,
+        "meetings/attendance.html",
+        {"meeting": meeting, "groups": [("Member delegations", members),
+                                        ("Observers", observers)]},
+    )
+
+
+@require_GET
 def meeting_pack(request, pk: int):
     """A ZIP of the latest version of every paper of the meeting the viewer may read."""
     meeting = selectors.meeting_get(pk)

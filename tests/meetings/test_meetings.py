@@ -148,3 +148,34 @@ def test_home_panel_lists_next_meetings(client, db):
         page = client.get("/")
     assert "Next meetings" in page.text
     assert "35th DG Meeting" in page.text and "host proposed, not confirmed" in page.text
+
+
+def test_rotation_proposal_creates_the_next_meeting_once(asean, secretariat, delegate):
+    from django.core.exceptions import PermissionDenied
+
+    from meetings import services
+
+    brunei = MeetingFactory(ordinal=34, host=asean["BN"], start_date=dt.date(2025, 6, 3),
+                            end_date=dt.date(2025, 6, 5))
+    with pytest.raises(PermissionDenied):
+        services.meeting_propose_next(actor=delegate, after=brunei)
+    proposal = services.meeting_propose_next(actor=secretariat, after=brunei)
+    assert (proposal.ordinal, proposal.host.code, proposal.host_is_inferred) == (35, "KH", True)
+    assert proposal.start_date == dt.date(2026, 6, 3)
+    # The secretariat overrides the host; proposing again keeps the override.
+    proposal.host, proposal.host_is_inferred = asean["ID"], False
+    proposal.save()
+    again = services.meeting_propose_next(actor=secretariat, after=brunei)
+    assert (again.pk, again.host.code) == (proposal.pk, "ID")
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 403), ("partner", 403),
+                                             ("delegate", 200), ("secretariat", 200)])
+def test_list_of_participants_is_for_members(who, status, personas, meeting, client_for):
+    from tests.meetings.factories import make_head_of_delegation
+
+    make_head_of_delegation(meeting, personas["delegate"])
+    response = client_for(personas[who]).get(reverse("meetings:attendance", args=[meeting.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert "Malaysia" in response.text and "Head of delegation" in response.text
