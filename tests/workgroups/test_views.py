@@ -395,3 +395,21 @@ def test_apps_above_add_panels_to_the_body_page(client, db):
     finally:
         panels._panels.remove(meetings_panel)
     assert "Meetings of CCBWG" in page and "32nd CCBWG meeting" in page
+
+
+@pytest.mark.parametrize("changes", [1, 30])
+def test_t24_milestone_page_query_count_is_constant(client_for, chair, malaysia, thailand,
+                                                    django_assert_max_num_queries, changes):
+    milestone = MilestoneFactory(implemented_nationally=True, leads=[malaysia, thailand])
+    for adm in (malaysia, thailand):
+        NationalImplementation.objects.create(milestone=milestone, administration=adm)
+    for n in range(changes):
+        milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=n + 1,
+                         changes={"progress": n + 1}, comment=f"change {n}")
+    client = client_for(chair)
+    # session, user, milestone (joined body/line/goal/plan/updated_by), its leads, national
+    # rows, member administrations, history (one query for every change), evidence, watch
+    # flag, session save (3).
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("workgroups:milestone", args=[milestone.pk]))
+    assert len(response.context["history"]) == changes
