@@ -31,3 +31,22 @@ def screenshot(page, name: str, *, width: int = 1280):
     path = SCREENSHOT_DIR / f"{name}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[str]:
+    """Run axe-core (WCAG 2.1 A/AA) on the current page; the page's context must have been
+    made with ``bypass_csp=True`` since axe is injected as a script."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. "
+        f"{v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

@@ -152,3 +152,12 @@ def page(browser):
     )
     yield page
     context.close()
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page whose context ignores the CSP, so that axe-core can be injected (T22)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
