@@ -22,6 +22,7 @@ from meetings.models import (
     Delegation,
     DelegationMember,
     Document,
+    DocumentVersion,
     Meeting,
     Session,
     Visibility,
@@ -244,6 +245,11 @@ def _papers(out, meetings, agendas, actor) -> None:
             agenda_item=agenda_item, embargo_until=embargo_until,
             embargo_level=embargo_level or AccessLevel.MEMBERS,
         )
+        # Papers circulate before the meeting; the demo dates them so, not at load time.
+        circulated = dt.datetime.combine(
+            meeting.start_date - dt.timedelta(days=14), dt.time(9, 0), tzinfo=meeting.zoneinfo
+        )
+        DocumentVersion.objects.filter(document=document).update(uploaded_at=circulated)
         if kind == K.MINUTES and meeting.end_date < dt.date(2025, 1, 1):
             services.minutes_adopt(actor=actor, document=document)
     out(f"  {Document.objects.count()} documents")
