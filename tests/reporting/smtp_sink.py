@@ -44,7 +44,7 @@ class SmtpSink:
         with self.lock:
             if self.script:
                 reply = self.script.popleft()
-                self.refused.append(message["Message-ID"])
+                self.refused.append(message["Message-ID"].strip())
                 return reply
             message.envelope_to = list(envelope.rcpt_tos)
             self.messages.append(message)

@@ -324,8 +324,10 @@ def _failed_attempt(dispatch: ReminderDispatch, exc: Exception, now: dt.datetime
     error = f"attempt {dispatch.attempts}: {exc!r}"[:2000]
     if _is_transient(exc) and dispatch.attempts < MAX_ATTEMPTS:
         retry_at = now + backoff(dispatch.attempts)
+        # Not queued yet: the Celery task stamps ``enqueued_at`` once its delayed retry is
+        # queued; the synchronous command leaves it empty so that its next run retries.
         _finish(dispatch, DispatchStatus.PENDING, due_at=retry_at, claimed_at=None,
-                enqueued_at=now, last_error=error)
+                enqueued_at=None, last_error=error)
         logger.warning("Reminder %s: transient error, retry at %s: %r", dispatch.pk,
                        retry_at.isoformat(), exc)
         return Outcome(DispatchStatus.PENDING, dispatch, retry_at=retry_at, detail=repr(exc))

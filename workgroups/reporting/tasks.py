@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from workgroups.reporting import dispatch
+from workgroups.reporting.models import DispatchStatus, ReminderDispatch
 
 logger = logging.getLogger(__name__)
 
@@ -39,4 +40,9 @@ def send_reminder(dispatch_id: int) -> str:
             send_reminder.apply_async((dispatch_id,), countdown=delay)
         except Exception as exc:  # the planner re-queues it once the broker is back
             logger.error("Could not queue the retry of reminder %s: %r", dispatch_id, exc)
+        else:
+            # The planner leaves it to the delayed task unless that task is lost.
+            ReminderDispatch.objects.filter(
+                pk=dispatch_id, status=DispatchStatus.PENDING
+            ).update(enqueued_at=timezone.now())
     return str(outcome.status)
