@@ -56,3 +56,12 @@ def person_create(
     if role == Role.SECRETARIAT:
         user.groups.add(secretariat_group_sync())
     return user
+
+
+def profile_set_time_zone(*, actor, time_zone: str) -> Profile:
+    """Set the zone the actor's pages show times in; empty means their administration's."""
+    profile = actor.profile
+    profile.time_zone = time_zone
+    profile.full_clean()
+    profile.save(update_fields=["time_zone"])
+    return profile

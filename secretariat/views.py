@@ -1,15 +1,17 @@
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from secretariat import health, home
+from secretariat import health, home, services
 from secretariat.access import is_secretariat, profile_of
 from secretariat.caching import cache_public_page
+from secretariat.forms import TimeZoneForm
 from secretariat.security_log import log_event
 from secretariat.selectors import administrations_with_names
 
@@ -29,9 +31,25 @@ def home_page(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def profile_page(request):
-    return render(request, "secretariat/profile.html", {"profile": profile_of(request.user)})
+    profile = profile_of(request.user)
+    form = None
+    if profile is not None:
+        form = TimeZoneForm(
+            request.POST or None,
+            initial={"time_zone": profile.time_zone},
+            administration=profile.administration,
+        )
+        if request.method == "POST" and form.is_valid():
+            services.profile_set_time_zone(
+                actor=request.user, time_zone=form.cleaned_data["time_zone"]
+            )
+            messages.success(request, "Your time zone is saved.")
+            return redirect("profile")
+    elif request.method == "POST":
+        return HttpResponseBadRequest("This account has no profile yet.")
+    return render(request, "secretariat/profile.html", {"profile": profile, "form": form})
 
 
 @never_cache

@@ -150,3 +150,17 @@ def test_secretariat_staff_run_the_admin_without_being_superusers(client, malays
     assert not delegate.is_staff and not delegate.has_usable_password()
     client.force_login(delegate)
     assert client.get("/admin/secretariat/administration/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_person_chooses_the_time_zone_their_pages_use(client, delegate):
+    client.force_login(delegate)
+    assert client.get(ME).json()["time_zone"] == "Asia/Kuala_Lumpur"  # the administration's
+    response = client.post("/accounts/profile/", {"time_zone": "Asia/Yangon"})
+    assert response.status_code == 302
+    assert client.get(ME).json()["time_zone"] == "Asia/Yangon"
+    response = client.post("/accounts/profile/", {"time_zone": "Mars/Olympus_Mons"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["time_zone"]
+    delegate.profile.refresh_from_db()
+    assert delegate.profile.time_zone == "Asia/Yangon"  # the bad value changed nothing
