@@ -293,7 +293,7 @@ else:
 
 # --- Celery ---------------------------------------------------------------------------------
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker, tasks run in the calling process so the demo still works end to end.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -385,6 +385,8 @@ LOGGING = {
     "loggers": {
         "django.security": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # One line per successful task is noise; failures are logged at ERROR all the same.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 
