@@ -111,6 +111,18 @@ class DocumentUploadSerializer(serializers.Serializer):
         return value
 
 
+class VersionUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    def validate_file(self, value):
+        try:
+            self.context["inspected"] = checked_upload(self.context["request"], value)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return value
+
+
 class DocumentFilter(django_filters.FilterSet):
     class Meta:
         model = Document
@@ -163,6 +175,25 @@ class DocumentViewSet(
             detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             raise ValidationError(detail) from exc
         document = selectors.documents_visible_to(request.user).get(pk=document.pk)
+        body = DocumentSerializer(document, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=VersionUploadSerializer, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def versions(self, request, pk=None):
+        """Upload a new version; adopted minutes need a ``reason`` (a correction)."""
+        document = self.get_object()
+        upload = VersionUploadSerializer(data=request.data, context={"request": request})
+        upload.is_valid(raise_exception=True)
+        try:
+            services.document_version_add(
+                actor=request.user, document=document, file=upload.validated_data["file"],
+                reason=upload.validated_data["reason"], inspected=upload.context["inspected"],
+            )
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise ValidationError(detail) from exc
+        document = self.get_queryset().get(pk=document.pk)
         body = DocumentSerializer(document, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

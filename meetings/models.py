@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Lookup, Q
 from django.utils import timezone
 
-from secretariat.access import Clearance, clearance_of, is_secretariat
+from secretariat.access import Clearance, clearance_of, is_member_staff, is_secretariat
 from secretariat.models import Administration, validate_time_zone
 
 
@@ -351,7 +351,9 @@ class DocumentQuerySet(models.QuerySet):
         allowed = AccessLevel.up_to(clearance)
         not_embargoed = Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
         rule = Q(access_level__in=allowed) & (not_embargoed | Q(embargo_level__in=allowed))
-        if clearance < Clearance.RESTRICTED and getattr(user, "is_authenticated", False):
+        # Only active staff of a member administration can head a delegation; a stale link on
+        # a deactivated or re-roled account opens nothing.
+        if clearance < Clearance.RESTRICTED and is_member_staff(user):
             headed = DelegationMember.objects.filter(
                 user=user, role=DelegationMember.Role.HEAD
             ).values("delegation__meeting_id")

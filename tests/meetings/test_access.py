@@ -169,3 +169,12 @@ def test_api_document_fields_are_read_only(papers, secretariat, client_for):
     assert response.status_code == 405
     document.refresh_from_db()
     assert document.access_level == MEMBERS
+
+
+def test_a_stale_head_of_delegation_link_opens_nothing_once_the_role_changes(delegate):
+    meeting = MeetingFactory()
+    paper = DocumentFactory(meeting=meeting, access_level=RESTRICTED)
+    make_head_of_delegation(meeting, delegate)
+    delegate.is_active = False
+    delegate.save()
+    assert paper not in Document.objects.visible_to(delegate)

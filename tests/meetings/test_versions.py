@@ -107,3 +107,22 @@ def test_sha256_and_size_are_recorded(meeting, secretariat):
     assert version.sha256 == hashlib.sha256(content).hexdigest()
     assert version.size == len(content)
     assert version.uploaded_by == secretariat
+
+
+def test_api_new_version_and_the_minutes_lock(meeting, secretariat, delegate, client_for):
+    minutes = DocumentFactory(meeting=meeting, kind=Document.Kind.MINUTES)
+    services.minutes_adopt(actor=secretariat, document=minutes)
+    url = f"/api/v1/documents/{minutes.pk}/versions/"
+
+    def post(client, **extra):
+        return client.post(url, {"file": SimpleUploadedFile("m.pdf", samples.make_pdf("v")),
+                                 **extra})
+
+    assert post(client_for(delegate)).status_code == 403
+    client = client_for(secretariat)
+    refused = post(client)
+    assert refused.status_code == 400 and "reason" in refused.json()
+    accepted = post(client, reason="Attendance list corrected")
+    assert accepted.status_code == 201
+    assert accepted.json()["version"] == 2
+    assert client.post(url, {"file": SimpleUploadedFile("m.pdf", b"MZ")}).status_code == 400
