@@ -88,12 +88,14 @@ def load(out) -> None:
                 defaults={"abbreviation": abbr, "valid_from": valid_from,
                           "valid_until": valid_until},
             )
-        if code in HEADS:
-            full_name, position = HEADS[code]
-            Contact.objects.update_or_create(
-                administration=adm, is_head=True,
-                defaults={"full_name": full_name, "position": position},
-            )
+        # Only Viet Nam's head is named in the sources; elsewhere the head's office stands in
+        # until the secretariat enters the name in the admin.
+        full_name, position = HEADS.get(code, ("Office of the Director-General", "Head"))
+        Contact.objects.update_or_create(
+            administration=adm, is_head=True,
+            defaults={"full_name": full_name, "position": position,
+                      "email": f"head.{code.lower()}@demo.asean-customs.invalid"},
+        )
     out(f"  {Administration.objects.count()} member administrations")
 
     for slug, name, short, kind, country in PARTNERS:
