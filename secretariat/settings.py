@@ -317,6 +317,11 @@ CELERY_TIMEZONE = "UTC"
 # One schedule for the whole portal. Each entry expires before its next run, so a backlog
 # after an outage never piles up duplicate planner runs (the planner catches up by itself).
 CELERY_BEAT_SCHEDULE: dict = {
+    "consultations-requeue-notices": {
+        "task": "consultations.tasks.requeue_pending_notices",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
     "workgroups-watch-sweeper": {
         "task": "workgroups.tasks.requeue_watch_dispatches",
         "schedule": 5 * 60,
