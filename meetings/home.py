@@ -1,4 +1,5 @@
-"""The home page's "Next meetings" panel."""
+"""Panels meetings adds to pages of the apps below: the home page's "Next meetings" and the
+meetings of a body on its page."""
 
 from django.urls import reverse
 
@@ -23,4 +24,23 @@ def next_meetings_panel(request) -> dict:
             for m in upcoming_meetings(limit=4)
         ],
         "empty": "No meeting scheduled.",
+    }
+
+
+def body_meetings_panel(request, body) -> dict:
+    meetings = list(body.meetings.select_related("body", "host").order_by("-start_date")[:6])
+    return {
+        "title": "Meetings",
+        "items": [
+            {
+                "label": m.display_title,
+                "url": reverse("meetings:detail", args=[m.pk]),
+                "detail": " · ".join(
+                    p for p in (f"{m.start_date:%d %b %Y}", m.place,
+                                "host proposed" if m.host_is_inferred else "") if p
+                ),
+            }
+            for m in meetings
+        ],
+        "empty": "No meeting recorded.",
     }

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from meetings import delivery, selectors, services
 from meetings.forms import DocumentUploadForm, DocumentVersionForm, MeetingFilterForm
 from meetings.models import Delegation, DownloadLog
+from meetings.panels import meeting_sections_for
 from secretariat.access import Clearance, can_edit_content, clearance_of, is_secretariat
 from secretariat.security_log import client_ip
 from workgroups.models import Body
@@ -65,6 +66,7 @@ def meeting_detail(request, pk: int):
             "unfiled": [d for d in documents if d.agenda_item_id is None],
             "delegations": delegations,
             "can_upload": can_edit_content(request.user),
+            "sections": meeting_sections_for(request, meeting),
             "next_host": selectors.next_host_proposal(meeting)
             if is_secretariat(request.user) else None,
         },

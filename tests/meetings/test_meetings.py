@@ -179,3 +179,24 @@ def test_list_of_participants_is_for_members(who, status, personas, meeting, cli
     assert response.status_code == status
     if status == 200:
         assert "Malaysia" in response.text and "Head of delegation" in response.text
+
+
+def test_sections_registered_by_other_apps_appear_escaped_unless_safe(client, meeting,
+                                                                     monkeypatch):
+    from django.utils.safestring import mark_safe
+
+    monkeypatch.setattr("meetings.panels._sections", [
+        lambda request, m: mark_safe(f"<section id='extra'>About {m.ordinal}</section>"),  # noqa: S308
+        lambda request, m: "<script>alert(1)</script>",
+        lambda request, m: None,
+    ])
+    text = client.get(reverse("meetings:detail", args=[meeting.pk])).text
+    assert f"<section id='extra'>About {meeting.ordinal}</section>" in text
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
+
+
+def test_body_page_panel_lists_the_body_meetings(rf, meeting):
+    from meetings.home import body_meetings_panel
+
+    panel = body_meetings_panel(rf.get("/"), meeting.body)
+    assert [i["label"] for i in panel["items"]] == [meeting.display_title]

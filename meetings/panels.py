@@ -1,0 +1,25 @@
+"""Sections that apps above ``meetings`` add to the meeting page (``consultations`` lists the
+consultations held alongside) without ``meetings`` importing them.
+
+Register ``fn(request, meeting) -> str | None`` in your ``AppConfig.ready`` with
+``register_meeting_section``; return HTML from ``render_to_string`` (a safe string; anything
+else is escaped), or None to show nothing. Sections appear after the documents, in
+registration order.
+"""
+
+from collections.abc import Callable
+
+from django.utils.html import conditional_escape
+
+MeetingSection = Callable[..., str | None]
+_sections: list[MeetingSection] = []
+
+
+def register_meeting_section(section: MeetingSection) -> MeetingSection:
+    if section not in _sections:
+        _sections.append(section)
+    return section
+
+
+def meeting_sections_for(request, meeting) -> list[str]:
+    return [conditional_escape(s) for s in (fn(request, meeting) for fn in _sections) if s]
