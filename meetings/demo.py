@@ -14,6 +14,7 @@ import zoneinfo
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from meetings import samples, selectors, services
 from meetings.models import (
@@ -55,9 +56,10 @@ MEETINGS = [
      "", "", False,
      "Reported to have approved the Strategic Plan of Customs Development 2026-2030. "
      "Timor-Leste attended as an observer."),
-    ("DG", 35, "KH", "", "", D(2026, 6, 2), D(2026, 6, 4), "Asia/Phnom_Penh", "", "", True,
+    ("DG", 35, "KH", "", "", None, None, "Asia/Phnom_Penh", "", "", True,
      "Host proposed by the alphabetical rotation (after Brunei Darussalam comes Cambodia): an "
-     "inference, not a decision. Dates and venue to be confirmed by the secretariat."),
+     "inference, not a decision. Dates are a placeholder (early June, as usual) and the venue is "
+     "to be confirmed by the secretariat."),
     ("CCBWG", 32, None, "", "", D(2023, 3, 14), D(2023, 3, 16), "Asia/Jakarta", "", "", False,
      "Met Australia, Japan, Korea and China on training and technical assistance. Exact days "
      "in March 2023 to be confirmed by the secretariat."),
@@ -135,10 +137,20 @@ SESSIONS_33 = [  # day offset, start, end, title, mode, location
 DELEGATIONS_33 = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
 
 
+def _next_june_meeting_dates() -> tuple[dt.date, dt.date]:
+    """Placeholder dates for the next DG meeting: 2-4 June 2026, or the next June still ahead,
+    so the demo always has an upcoming meeting (the real dates are not public)."""
+    today = timezone.localdate()
+    year = 2026 if today <= D(2026, 6, 2) else today.year + (today > D(today.year, 6, 2))
+    return D(year, 6, 2), D(year, 6, 4)
+
+
 def _meetings(out) -> dict[tuple[str, int], Meeting]:
     result = {}
     for (body, ordinal, host, city, venue, start, end, tz, chair, chair_title, inferred,
          summary) in MEETINGS:
+        if start is None:
+            start, end = _next_june_meeting_dates()
         meeting, _ = Meeting.objects.update_or_create(
             body=Body.objects.get(code=body), ordinal=ordinal,
             defaults={
