@@ -1,5 +1,6 @@
 """What consultations adds to the core's pages: a home panel and the calendar URL in /me/."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from consultations import selectors, services
@@ -26,3 +27,15 @@ def me_calendar_url(request) -> dict:
     token = services.calendar_token_for(user=request.user)
     path = reverse("consultations:private_feed", args=[token.token])
     return {"calendar_url": request.build_absolute_uri(path)}
+
+
+def meeting_section(request, meeting) -> str | None:
+    """The consultations held alongside a meeting, for the meeting page (meetings.panels)."""
+    consultations = selectors.consultations_for_meeting(meeting, request.user)
+    if not consultations:
+        return None
+    return render_to_string(
+        "consultations/_meeting_consultations.html",
+        {"meeting": meeting, "consultations": consultations},
+        request=request,
+    )

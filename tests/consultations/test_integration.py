@@ -41,6 +41,20 @@ def test_meeting_page_snippet_is_scoped(partner, partner_b, wco_series, japan_se
     assert 'scope="col"' in wco_view
 
 
+def test_meeting_page_lists_the_consultations_held_alongside(client_for, partner, partner_b,
+                                                             wco_series, japan_series):
+    meeting = dg_meeting(33)
+    ConsultationFactory(series=wco_series, ordinal=13, meeting=meeting)
+    ConsultationFactory(series=japan_series, ordinal=26, meeting=meeting, published=False)
+    page = reverse("meetings:detail", args=[meeting.pk])
+    html = client_for(partner).get(page).content.decode()
+    assert "Consultations with dialogue partners" in html
+    assert "13th ASEAN-WCO Consultation" in html
+    assert "26th" not in html  # another partner's unpublished consultation
+    japan_view = client_for(partner_b).get(page).content.decode()
+    assert "26th ASEAN-Japan Customs Consultation" in japan_view
+
+
 def test_meeting_page_snippet_is_empty_without_consultations(partner):
     assert render_for(partner, dg_meeting(33)).strip() == ""
 
