@@ -54,8 +54,11 @@ class PrivateRedis:
 
 def reset_producer_pools() -> None:
     """Forget broker connections made for the previous broker URL (Celery caches them)."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    from kombu import pools
+
+    # kombu keeps a process-wide registry of pools keyed by connection: empty it, or the
+    # next acquire finds the closed pool again.
+    pools.reset()
     celery_app._pool = None
     with contextlib.suppress(AttributeError, KeyError):
         celery_app.__dict__["amqp"]._producer_pool = None

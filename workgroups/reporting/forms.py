@@ -28,12 +28,14 @@ class EntryForm(forms.Form):
             }
 
 
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
 class CycleForm(forms.ModelForm):
     """A new cycle; the dates are typed in the viewer's own time zone (the middleware's)."""
 
-    opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    due_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                 label="Deadline")
+    opens_at = forms.DateTimeField(widget=LOCAL_DATETIME)
+    due_at = forms.DateTimeField(widget=LOCAL_DATETIME, label="Deadline")
 
     class Meta:
         model = ReportingCycle

@@ -33,8 +33,10 @@ def cycle_matrix(cycle: ReportingCycle) -> list[ProgressReport]:
         by_adm.setdefault(row.administration_id, []).append(row)
     for report in reports:
         rows = by_adm.get(report.administration_id, [])
-        report.reminders = [r for r in rows if r.status != DispatchStatus.PENDING
-                            and r.status != DispatchStatus.CANCELLED]
+        # What happened or is happening; skipped and cancelled rows are only counted.
+        report.reminders = [r for r in rows if r.status in (
+            DispatchStatus.SENT, DispatchStatus.FAILED, DispatchStatus.SENDING)]
+        report.skipped_count = sum(r.status == DispatchStatus.SKIPPED for r in rows)
         report.next_reminder = next((r for r in rows if r.status == DispatchStatus.PENDING),
                                     None)
         report.failed_reminders = [r for r in rows if r.status == DispatchStatus.FAILED]

@@ -63,6 +63,8 @@ def cycle_page(request, pk: int):
     reports = selectors.cycle_matrix(cycle)
     for report in reports:
         report.label = report.state_label(now)
+        report.is_late = report.late or (report.state != ReportState.SUBMITTED
+                                         and now > cycle.due_at)
     return render(request, "reporting/cycle.html", {
         "cycle": cycle, "reports": reports, "now": now,
         "submitted": sum(r.state == ReportState.SUBMITTED for r in reports),

@@ -1,0 +1,208 @@
+"""Services: opening a cycle, drafts and submissions (through the milestones' history),
+"remind now", and the send step's refusals."""
+
+import datetime as dt
+import logging
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from secretariat.models import Role
+from tests.factories import AdministrationFactory, make_person
+from tests.reporting.factories import CycleFactory, open_cycle
+from tests.workgroups.factories import MilestoneFactory
+from workgroups.models import Milestone, NationalImplementation
+from workgroups.reporting import dispatch, services
+from workgroups.reporting.models import (
+    DispatchStatus,
+    ProgressReport,
+    ReminderDispatch,
+    ReportState,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEADLINE = dt.datetime(2027, 3, 15, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def cycle(secretariat, malaysia, thailand):
+    return open_cycle(secretariat, {"MY": malaysia, "TH": thailand}, due_at=DEADLINE)
+
+
+def _complete(report, narrative="Pilot completed at two border posts."):
+    return {e.pk: {"status": "on_track", "progress": 60, "narrative": narrative}
+            for e in report.entries.all()}
+
+
+def test_opening_expects_leads_and_national_implementers_once(secretariat, malaysia, thailand):
+    former = AdministrationFactory(code="ZZ", member_since=dt.date(1990, 1, 1),
+                                   left_on=dt.date(2000, 1, 1))
+    led = MilestoneFactory()
+    led.lead_administrations.add(malaysia, former)
+    national = MilestoneFactory(implemented_nationally=True)
+    NationalImplementation.objects.create(milestone=national, administration=thailand)
+    MilestoneFactory(status="completed").lead_administrations.add(thailand)  # out of scope
+    cycle = CycleFactory(due_at=DEADLINE)
+
+    for _ in range(2):
+        services.cycle_open(actor=secretariat, cycle_id=cycle.pk, now=cycle.opens_at)
+
+    reports = {r.administration.code: r for r in ProgressReport.objects.filter(cycle=cycle)}
+    assert set(reports) == {"MY", "TH"}
+    assert [(e.milestone_id, e.leads) for e in reports["MY"].entries.all()] == [(led.pk, True)]
+    assert [(e.milestone_id, e.leads) for e in reports["TH"].entries.all()] == [
+        (national.pk, False)]
+    # T-30, T-14, T-7, T-1, T0, T+7, T+14-escalation, T+21-escalation, T+28-escalation.
+    assert ReminderDispatch.objects.filter(cycle=cycle).count() == 2 * 9
+    cycle.refresh_from_db()
+    assert cycle.status == "open"
+
+
+def test_only_the_secretariat_opens_cycles(delegate):
+    cycle = CycleFactory(due_at=DEADLINE)
+    with pytest.raises(PermissionDenied):
+        services.cycle_open(actor=delegate, cycle_id=cycle.pk)
+
+
+def test_submission_updates_milestones_through_their_history(cycle, delegate):
+    report = cycle.reports.get(administration__code="MY")
+    milestone = report.entries.first().milestone
+
+    services.report_submit(actor=delegate, report_id=report.pk, entries=_complete(report),
+                           now=DEADLINE - dt.timedelta(days=1))
+
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.progress, milestone.version) == ("on_track", 60, 2)
+    record = Milestone.history.filter(id=milestone.pk).latest("history_id")
+    assert record.history_user == delegate
+    assert "Pilot completed at two border posts." in record.history_change_reason
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED and not report.late
+    assert set(ReminderDispatch.objects.filter(cycle=cycle, administration__code="MY")
+               .values_list("status", flat=True)) == {DispatchStatus.CANCELLED}
+    # Thailand's reminders are untouched.
+    assert ReminderDispatch.objects.filter(administration__code="TH",
+                                           status=DispatchStatus.PENDING).count() == 9
+
+
+def test_late_submission_is_allowed_and_marked(cycle, delegate):
+    report = cycle.reports.get(administration__code="MY")
+    services.report_submit(actor=delegate, report_id=report.pk, entries=_complete(report),
+                           now=DEADLINE + dt.timedelta(minutes=1))
+    report.refresh_from_db()
+    assert report.late
+    assert report.state_label(DEADLINE) == "Submitted late"
+
+
+def test_national_implementation_entries_update_the_administrations_row(
+    secretariat, thailand, delegate_b
+):
+    national = MilestoneFactory(implemented_nationally=True)
+    NationalImplementation.objects.create(milestone=national, administration=thailand)
+    cycle = open_cycle(secretariat, {}, due_at=DEADLINE)
+    report = cycle.reports.get()
+    entries = {e.pk: {"status": "completed", "progress": 100, "narrative": "In force."}
+               for e in report.entries.all()}
+    services.report_submit(actor=delegate_b, report_id=report.pk, entries=entries)
+    row = NationalImplementation.objects.get(milestone=national)
+    assert (row.status, row.version) == ("implemented", 2)
+    national.refresh_from_db()
+    assert national.status == "not_started"  # Thailand does not lead it
+
+
+def test_incomplete_submission_is_refused_field_by_field_and_nothing_changes(cycle, delegate):
+    report = cycle.reports.get(administration__code="MY")
+    first, second = report.entries.all()
+    with pytest.raises(ValidationError) as error:
+        services.report_submit(actor=delegate, report_id=report.pk, entries={
+            first.pk: {"status": "on_track", "progress": 150, "narrative": "x"},
+            second.pk: {"status": "", "progress": None, "narrative": ""},
+        })
+    assert set(error.value.message_dict) == {
+        f"{first.pk}-progress", f"{second.pk}-status", f"{second.pk}-progress",
+        f"{second.pk}-narrative"}
+    report.refresh_from_db()
+    assert report.state == ReportState.NOT_STARTED
+    assert Milestone.objects.filter(version__gt=1).count() == 0
+
+
+def test_draft_keeps_partial_input(cycle, delegate):
+    report = cycle.reports.get(administration__code="MY")
+    entry = report.entries.first()
+    services.report_save_draft(actor=delegate, report_id=report.pk, entries={
+        entry.pk: {"status": "", "progress": 30, "narrative": "Half way"}})
+    entry.refresh_from_db()
+    report.refresh_from_db()
+    assert (entry.progress, entry.narrative, report.state) == (30, "Half way", "draft")
+
+
+@pytest.mark.parametrize("who", ["delegate_b", "secretariat", "partner", "outsider"])
+def test_only_the_administrations_own_staff_write_its_report(cycle, who, request):
+    report = cycle.reports.get(administration__code="MY")
+    with pytest.raises(PermissionDenied):
+        services.report_save_draft(actor=request.getfixturevalue(who), report_id=report.pk,
+                                   entries={})
+
+
+def test_chair_staff_of_the_same_administration_may_report(cycle, malaysia):
+    chair_my = make_person("chair.my", Role.CHAIR, administration=malaysia)
+    report = cycle.reports.get(administration__code="MY")
+    services.report_submit(actor=chair_my, report_id=report.pk, entries=_complete(report))
+
+
+def test_a_submitted_report_cannot_be_submitted_again(cycle, delegate):
+    report = cycle.reports.get(administration__code="MY")
+    services.report_submit(actor=delegate, report_id=report.pk, entries=_complete(report))
+    with pytest.raises(ValidationError, match="already been submitted"):
+        services.report_submit(actor=delegate, report_id=report.pk, entries=_complete(report))
+
+
+def test_remind_now_twice_in_a_minute_queues_one_row(cycle, secretariat,
+                                                     django_capture_on_commit_callbacks):
+    report = cycle.reports.get(administration__code="MY")
+    now = timezone.now()
+    with django_capture_on_commit_callbacks() as callbacks:
+        first, created = services.remind_now(actor=secretariat, report_id=report.pk, now=now)
+        again, created_again = services.remind_now(actor=secretariat, report_id=report.pk,
+                                                   now=now + dt.timedelta(seconds=20))
+    assert created and not created_again and first.pk == again.pk
+    assert first.kind.startswith("manual-") and first.status == DispatchStatus.PENDING
+    assert len(callbacks) == 1
+
+
+def test_no_reminder_for_a_submitted_report_even_if_a_row_slipped_through(cycle, delegate,
+                                                                          smtp_sink):
+    report = cycle.reports.get(administration__code="MY")
+    services.report_submit(actor=delegate, report_id=report.pk, entries=_complete(report))
+    row = ReminderDispatch.objects.filter(administration__code="MY").first()
+    ReminderDispatch.objects.filter(pk=row.pk).update(status=DispatchStatus.PENDING)
+    outcome = dispatch.dispatch_send(row.pk, now=DEADLINE)
+    assert outcome.status == DispatchStatus.CANCELLED
+    assert smtp_sink.messages == []
+
+
+def test_no_recipient_address_fails_visibly(cycle, caplog):
+    row = ReminderDispatch.objects.filter(administration__code="TH").first()
+    with caplog.at_level(logging.ERROR):
+        outcome = dispatch.dispatch_send(row.pk, now=DEADLINE)
+    assert outcome.status == DispatchStatus.FAILED
+    assert "no recipient" in caplog.text
+
+
+def test_a_claim_is_won_once(cycle):
+    row = ReminderDispatch.objects.filter(administration__code="MY").first()
+    assert dispatch.dispatch_claim(row.pk, DEADLINE) is not None
+    assert dispatch.dispatch_claim(row.pk, DEADLINE) is None
+
+
+def test_expired_claims_are_released_by_the_planner(cycle, settings):
+    settings.REPORTING_LEASE_SECONDS = 60
+    row = ReminderDispatch.objects.filter(administration__code="MY", kind="T-1").get()
+    moment = row.due_at
+    assert dispatch.dispatch_claim(row.pk, moment) is not None
+    assert dispatch.plan_due(moment + dt.timedelta(seconds=30)).released == 0
+    plan = dispatch.plan_due(moment + dt.timedelta(seconds=61))
+    assert plan.released == 1 and row.pk in plan.to_queue
+
