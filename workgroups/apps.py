@@ -7,6 +7,8 @@ class WorkgroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from secretariat.home import register_panel
+        from workgroups.caching import connect_signals
         from workgroups.home import overdue_and_at_risk_panel
 
         register_panel(overdue_and_at_risk_panel)
+        connect_signals()

@@ -200,7 +200,11 @@ def dashboard(user, plan: Plan | None, filters: DashboardFilters, today: dt.date
         progress=Avg("progress", filter=NOT_CANCELLED),
         overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(
             status__in=[MilestoneStatus.COMPLETED, MilestoneStatus.CANCELLED])),
+        # The counts by status ride along in the same query.
+        **{f"status_{value}": Count("id", filter=Q(status=value))
+           for value in MilestoneStatus.values},
     )
+    counts = {value: board.overall.pop(f"status_{value}") for value in MilestoneStatus.values}
     board.by_body = list(
         milestones.values("body__code", "body__name")
         .annotate(count=Count("id", filter=NOT_CANCELLED), progress=Avg(
@@ -213,7 +217,6 @@ def dashboard(user, plan: Plan | None, filters: DashboardFilters, today: dt.date
             "progress", filter=NOT_CANCELLED))
         .order_by("action_line__goal__code")
     )
-    counts = dict(milestones.values_list("status").annotate(n=Count("id")).order_by())
     board.status_counts = [
         {"status": value, "label": label, "count": counts.get(value, 0)}
         for value, label in MilestoneStatus.choices

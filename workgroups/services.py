@@ -26,6 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from workgroups.access import EditRights, can_revert
+from workgroups.caching import bump_plan_data_version
 from workgroups.models import (
     Body,
     ImplementationStatus,
@@ -160,8 +161,9 @@ def milestone_update(
     Guarantees: all or nothing in one transaction; the version check and the write are a
     single conditional UPDATE (no race window); exactly one history row per successful change,
     carrying ``actor`` and ``comment``; a change that alters nothing writes nothing and keeps
-    the version. Raises ``PermissionDenied``, ``ValidationError`` (field-keyed),
-    ``Milestone.DoesNotExist`` or ``Conflict``.
+    the version; the cached dashboards show the change as soon as it commits. Raises
+    ``PermissionDenied``, ``ValidationError`` (field-keyed), ``Milestone.DoesNotExist`` or
+    ``Conflict``.
     """
     rights = rights or EditRights(actor)
     with transaction.atomic():
@@ -183,6 +185,8 @@ def milestone_update(
             # Another save slipped in between our read and our UPDATE.
             current = Milestone.objects.get(pk=milestone_id)
             raise Conflict(current, changes_since(milestone_id, expected_version))
+        # ``update()`` sends no signal: the cached roll-ups are invalidated here.
+        bump_plan_data_version()
         milestone = Milestone.objects.get(pk=milestone_id)
         (record,) = Milestone.history.bulk_history_create(
             [milestone], update=True, default_user=actor, default_change_reason=comment.strip(),
@@ -284,6 +288,7 @@ def national_implementation_update(
         row._history_user = actor
         row._change_reason = note
         row.save()
+        bump_plan_data_version()
     return row
 
 
@@ -313,6 +318,7 @@ def participation_update(
     if not won:
         row.refresh_from_db()
         raise Conflict(row, [])
+    bump_plan_data_version()
     row.refresh_from_db()
     return row
 

@@ -6,13 +6,14 @@ import io
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from workgroups import selectors
+from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
 from workgroups.models import Body, ImplementationStatus, MilestoneStatus
 
@@ -35,11 +36,13 @@ def _board(request):
     return selectors.dashboard(request.user, plan, filters, today), today
 
 
-@require_GET
-def dashboard(request):
-    board, today = _board(request)
-    page = Paginator(board.milestones, PAGE_SIZE).get_page(request.GET.get("page"))
-    members = sees_unpublished(request.user)
+def _dashboard_context(request, today, filters, rights, members) -> dict:
+    plan = selectors.current_plan(request.user, _plan_id(request))
+    board = selectors.dashboard(request.user, plan, filters, today)
+    paginator = Paginator(board.milestones, PAGE_SIZE)
+    # The overall aggregate already counted the same filtered rows: spare the COUNT(*).
+    paginator.count = board.overall["total"]
+    page = paginator.get_page(request.GET.get("page"))
     matrix = []
     administrations = []
     if members and board.plan is not None:
@@ -52,7 +55,7 @@ def dashboard(request):
     status_max = max([c["count"] for c in board.status_counts] or [0]) or 1
     for count in board.status_counts:
         count["pct_class"] = selectors.percent_class(100 * count["count"] / status_max)
-    context = {
+    return {
         "board": board,
         "page": page,
         "plans": selectors.plans_visible_to(request.user),
@@ -60,7 +63,7 @@ def dashboard(request):
         "administrations": administrations or selectors.member_administrations(today),
         "statuses": MilestoneStatus.choices,
         "due_windows": selectors.DUE_WINDOWS.items(),
-        "rights": EditRights(request.user, today),
+        "rights": rights,
         "members": members,
         "matrix": matrix,
         "matrix_administrations": administrations,
@@ -69,7 +72,30 @@ def dashboard(request):
         "today": today,
         "query": board.filters.as_query(),
     }
-    return render(request, "workgroups/dashboard.html", context)
+
+
+@require_GET
+def dashboard(request):
+    """The plan's figures and milestones. The content is cached as rendered text for the
+    current plan data version (``workgroups.caching``), keyed by everything else it depends
+    on: what the viewer may see and edit, the day, the plan, filters and page asked for.
+    On a miss, ``board`` and ``page`` are in the template context too (tests read them)."""
+    today = timezone.localdate()
+    rights = EditRights(request.user, today)
+    members = sees_unpublished(request.user)
+    filters = selectors.DashboardFilters.from_query(request.GET)
+    key_parts = (
+        members, rights.all_milestones, sorted(rights.body_ids), today.isoformat(),
+        _plan_id(request), filters.as_query(), request.GET.get("page", "")[:8],
+    )
+    context: dict = {}
+
+    def render_content() -> str:
+        context.update(_dashboard_context(request, today, filters, rights, members))
+        return render_to_string("workgroups/_dashboard_content.html", context)
+
+    content, _hit = caching.cached_text("dashboard", key_parts, render_content)
+    return render(request, "workgroups/dashboard.html", {**context, "content": content})
 
 
 def _export_rows(board, today):

@@ -1,0 +1,132 @@
+"""The cached roll-ups (``workgroups.caching``): a write shows on the very next read, and a
+cached page is never handed to a viewer who may see or edit something else."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache.backends.dummy import DummyCache
+from django.urls import reverse
+
+from tests.workgroups.factories import (
+    BodyFactory,
+    ChairTermFactory,
+    MilestoneFactory,
+    NationalImplementationFactory,
+)
+from workgroups import caching
+from workgroups.services import milestone_update
+
+pytestmark = pytest.mark.django_db
+
+
+def dashboard(client, **params) -> str:
+    response = client.get(reverse("workgroups:dashboard"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def body_progress(page: str, code: str) -> str:
+    """The ``data-progress`` of a body's row in the "Progress by body" table."""
+    row = page.split(f">{code}</a></th>", 1)[1]
+    return row.split('data-progress="', 1)[1].split('"', 1)[0]
+
+
+def test_an_edit_in_the_browser_shows_on_the_next_dashboard(client_for, chair):
+    milestone = MilestoneFactory(progress=10, status="on_track")
+    client = client_for(chair)
+    assert body_progress(dashboard(client), "CPTFWG") == "10.0"
+    assert body_progress(dashboard(client), "CPTFWG") == "10.0"  # now served from the cache
+    response = client.post(reverse("workgroups:milestone", args=[milestone.pk]), {
+        "status": "at_risk", "progress": 35, "start_date": "2026-01-01",
+        "due_date": "2026-12-31", "comment": "Pilot slipped", "version": milestone.version,
+    })
+    assert response.status_code == 302
+    page = dashboard(client)
+    assert body_progress(page, "CPTFWG") == "35.0"
+    assert 'data-status="at_risk">1<' in page and 'data-status="on_track">0<' in page
+
+
+def test_an_edit_by_someone_else_shows_on_my_dashboard(client_for, chair, secretariat):
+    milestone = MilestoneFactory(progress=10)
+    client = client_for(secretariat)
+    assert body_progress(dashboard(client), "CPTFWG") == "10.0"
+    milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
+                     changes={"progress": 60}, comment="Pilot done")
+    assert body_progress(dashboard(client), "CPTFWG") == "60.0"
+
+
+def test_a_national_status_update_shows_in_the_matrix_and_rate(client_for, chair, vietnam):
+    row = NationalImplementationFactory(administration=vietnam, status="in_progress")
+    client = client_for(chair)
+    assert "0 of 1 rows" in dashboard(client)
+    response = client.post(
+        reverse("workgroups:national_update", args=[row.milestone.pk, vietnam.code]),
+        {"status": "implemented", "status_on": "2026-05-01", "note": "",
+         "version": row.version},
+    )
+    assert response.status_code == 302
+    assert "1 of 1 rows" in dashboard(client)
+
+
+def test_a_save_outside_the_services_also_invalidates(client_for, chair):
+    """Admin edits and the demo loader save models directly; the signal receivers bump."""
+    milestone = MilestoneFactory(title="ASEAN Customs Transit System live")
+    client = client_for(chair)
+    assert "ASEAN Customs Transit System live" in dashboard(client)
+    milestone.title = "ACTS extended to all member states"
+    milestone.save()
+    assert "ACTS extended to all member states" in dashboard(client)
+    milestone.lead_administrations.add(chair.profile.administration)
+    assert f"<td class=\"d-none d-md-table-cell\">{chair.profile.administration.code}</td>" in \
+        dashboard(client)
+
+
+def test_the_version_changes_again_after_commit(chair, django_capture_on_commit_callbacks):
+    """An entry a reader computed from pre-commit data under the early token is dropped."""
+    milestone = MilestoneFactory()
+    before = caching.plan_data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
+                         changes={"progress": 5}, comment="start")
+        during = caching.plan_data_version()
+    assert len({before, during, caching.plan_data_version()}) == 3
+
+
+def test_viewers_who_may_edit_less_never_get_the_editors_copy(client_for, chair, delegate):
+    """Chair-country staff may edit every row; a delegate whose administration chairs no
+    body may edit none: same data, different buttons."""
+    milestone = MilestoneFactory()
+    edit = reverse("workgroups:milestone_row", args=[milestone.pk]) + "?edit=1"
+    assert edit in dashboard(client_for(chair))
+    assert edit not in dashboard(client_for(delegate))
+
+
+def test_a_chairing_delegate_gets_the_buttons_of_its_bodies(client_for, delegate, malaysia):
+    ChairTermFactory(body=BodyFactory(code="CECWG"), administration=malaysia,
+                     start_on=dt.date(2026, 1, 1), end_on=None)
+    own = MilestoneFactory(body=BodyFactory(code="CECWG"))
+    other = MilestoneFactory()
+    page = dashboard(client_for(delegate))
+    page = dashboard(client_for(delegate))  # the cached copy
+    assert reverse("workgroups:milestone_row", args=[own.pk]) + "?edit=1" in page
+    assert reverse("workgroups:milestone_row", args=[other.pk]) + "?edit=1" not in page
+
+
+def test_the_public_never_gets_the_members_copy(client_for, chair, partner):
+    MilestoneFactory(code="PUBLIC-1", published=True)
+    MilestoneFactory(code="INTERNAL-1", published=False)
+    assert "INTERNAL-1" in dashboard(client_for(chair))
+    for viewer in (partner, None):
+        page = dashboard(client_for(viewer))
+        assert "PUBLIC-1" in page and "INTERNAL-1" not in page
+
+
+def test_every_read_is_computed_when_the_cache_is_away(client_for, chair, monkeypatch):
+    """Redis down: the resilient cache answers like a cache that keeps nothing."""
+    monkeypatch.setattr(caching, "cache", DummyCache("", {}))
+    milestone = MilestoneFactory(progress=10)
+    client = client_for(chair)
+    assert body_progress(dashboard(client), "CPTFWG") == "10.0"
+    milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
+                     changes={"progress": 20}, comment="no cache")
+    assert body_progress(dashboard(client), "CPTFWG") == "20.0"
