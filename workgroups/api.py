@@ -13,9 +13,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from workgroups import selectors
+from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
 from workgroups.models import Body, Milestone, MilestoneStatus
 from workgroups.services import Conflict, milestone_history, milestone_update
@@ -98,6 +99,47 @@ class MilestoneFilter(django_filters.FilterSet):
             pk__in=queryset.overdue(today).values("pk"))
 
 
+# The columns of a list row, as ``.values()`` names them (joined codes included).
+_LIST_VALUES = (
+    "id", "code", "title", "description", "body__code", "action_line__goal__plan__title",
+    "action_line__goal__code", "action_line__code", "status", "progress", "start_date",
+    "due_date", "implemented_nationally", "published", "version",
+)
+
+
+def milestone_list_rows(rows: list[dict]) -> list[dict]:
+    """``MilestoneSerializer`` output for ``.values(*_LIST_VALUES)`` rows, built by hand:
+    same keys in the same order, dates as ISO strings, leads as codes in the
+    administrations' own order (country)."""
+    leads: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    if leads:
+        through = Milestone.lead_administrations.through
+        for milestone_id, code in (
+            through.objects.filter(milestone_id__in=leads)
+            .order_by("administration__country", "administration_id")
+            .values_list("milestone_id", "administration__code")
+        ):
+            leads[milestone_id].append(code)
+    return [
+        {
+            "id": row["id"], "code": row["code"], "title": row["title"],
+            "description": row["description"], "body": row["body__code"],
+            "plan": row["action_line__goal__plan__title"],
+            "goal": row["action_line__goal__code"], "action_line": row["action_line__code"],
+            "status": row["status"], "progress": row["progress"],
+            "start_date": _iso(row["start_date"]), "due_date": _iso(row["due_date"]),
+            "lead_administrations": leads[row["id"]],
+            "implemented_nationally": row["implemented_nationally"],
+            "published": row["published"], "version": row["version"],
+        }
+        for row in rows
+    ]
+
+
+def _iso(day):
+    return day.isoformat() if day is not None else None
+
+
 def _etag(milestone: Milestone) -> str:
     return f'"{milestone.version}"'
 
@@ -110,12 +152,34 @@ def _parse_if_match(header: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+class CountWhenNeededPagination(LimitOffsetPagination):
+    """Limit/offset pagination that fetches the page first and skips the ``COUNT`` when the
+    page itself shows where the list ends (a non-empty page shorter than the limit): the
+    common case of a filtered list, and one query less."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        rows = list(queryset[self.offset:self.offset + self.limit])
+        if len(rows) < self.limit and (rows or self.offset == 0):
+            self.count = self.offset + len(rows)
+        else:
+            self.count = self.get_count(queryset)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows
+
+
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
     """Milestones of the Strategic Plan. Partners see the published ones only."""
 
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
+    pagination_class = CountWhenNeededPagination
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -126,6 +190,24 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             .order_by("due_date", "code")
             .distinct()
         )
+
+    def list(self, request, *args, **kwargs):
+        """The list is the hot path. It is cached per plan data version (``workgroups.caching``)
+        and, on a miss, built from plain values (no model instances, no serializer fields),
+        leads in one extra query; the shape is ``MilestoneSerializer``'s."""
+        key_parts = (
+            sees_unpublished(request.user), timezone.localdate().isoformat(),
+            # The whole URI: the query, and the host and scheme of the next/previous links.
+            request.build_absolute_uri(),
+        )
+
+        def page_data() -> dict:
+            queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+            page = self.paginate_queryset(queryset.values(*_LIST_VALUES))
+            return self.get_paginated_response(milestone_list_rows(page)).data
+
+        data, _hit = caching.cached("milestones-api", key_parts, page_data)
+        return Response(data)
 
     def retrieve(self, request, *args, **kwargs):
         milestone = self.get_object()

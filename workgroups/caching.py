@@ -1,8 +1,8 @@
 """Cached roll-ups of the Strategic Plan, invalidated by a "plan data version".
 
-The dashboard and the body list are the portal's most visited member pages, and their figures
-(per plan/body/goal means, status counts, the member-state matrix) change only when someone
-edits the plan. So the rendered figures are kept in the default cache under a key that
+The dashboard and the milestones API list are the plan's most visited reads, and what they show
+(per plan/body/goal means, status counts, the member-state matrix, the list rows) changes only
+when someone edits the plan. So it is kept in the default cache, rendered, under a key that
 includes ``plan_data_version()``, a random token that every write replaces:
 
 * Writes through ``workgroups.services`` call ``bump_plan_data_version()`` explicitly (their
@@ -52,20 +52,21 @@ def plan_data_version() -> str:
     return version
 
 
-def cached_text(scope: str, parts: tuple, build: Callable[[], str]) -> tuple[str, bool]:
-    """``build()``'s text, cached for the current plan data version; returns (text, was_hit).
+def cached(scope: str, parts: tuple, build: Callable[[], object]) -> tuple[object, bool]:
+    """``build()``'s value (text, or plain data), cached for the current plan data version;
+    returns (value, was_hit). ``build`` must not return None.
 
-    ``parts`` must name everything the text depends on besides the plan data: the viewer's
+    ``parts`` must name everything the value depends on besides the plan data: the viewer's
     scope (what they may see and edit), the day, the query string.
     """
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"workgroups:{scope}:{plan_data_version()}:{digest}"
-    text = cache.get(key)
-    if text is not None:
-        return text, True
-    text = build()
-    cache.set(key, text, ENTRY_SECONDS)
-    return text, False
+    value = cache.get(key)
+    if value is not None:
+        return value, True
+    value = build()
+    cache.set(key, value, ENTRY_SECONDS)
+    return value, False
 
 
 def _on_change(sender, **kwargs) -> None:

@@ -141,8 +141,9 @@ def test_t24_milestone_list_query_count_is_fixed(chair, vietnam, malaysia,
     for _ in range(rows):
         MilestoneFactory(leads=[vietnam, malaysia])
     client = api(chair)
-    # user profile (role), count, page of milestones with body/action line/goal/plan,
-    # prefetch of lead administrations.
+    # user profile (role), page of milestones with body/action line/goal/plan codes, their
+    # lead administrations, and the COUNT when the page is full (50 rows). A second read of
+    # the same list comes from the cache (tests/workgroups/test_caching.py).
     with django_assert_max_num_queries(4):
         response = client.get(url())
     assert response.json()["count"] == rows

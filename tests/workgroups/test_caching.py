@@ -2,10 +2,12 @@
 cached page is never handed to a viewer who may see or edit something else."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.cache.backends.dummy import DummyCache
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.workgroups.factories import (
     BodyFactory,
@@ -14,6 +16,8 @@ from tests.workgroups.factories import (
     NationalImplementationFactory,
 )
 from workgroups import caching
+from workgroups.api import MilestoneSerializer
+from workgroups.models import Milestone
 from workgroups.services import milestone_update
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +134,61 @@ def test_every_read_is_computed_when_the_cache_is_away(client_for, chair, monkey
     milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
                      changes={"progress": 20}, comment="no cache")
     assert body_progress(dashboard(client), "CPTFWG") == "20.0"
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_list_rows_are_exactly_the_serializers(chair, vietnam, malaysia, thailand):
+    """The list is built by hand from ``.values()``; it must stay what the serializer says."""
+    MilestoneFactory(leads=[thailand, vietnam, malaysia], start_date=None, progress=45,
+                     implemented_nationally=True, published=True)
+    MilestoneFactory(leads=[])
+    MilestoneFactory(leads=[malaysia], due_date=None)
+    listed = api(chair).get("/api/v1/milestones/").json()["results"]
+    expected = MilestoneSerializer(
+        Milestone.objects.with_related().order_by("due_date", "code"), many=True).data
+    assert listed == json.loads(json.dumps(expected))
+    assert [list(row) for row in listed] == [list(row) for row in expected]  # key order too
+
+
+def test_api_list_shows_a_patch_at_once(chair, partner):
+    milestone = MilestoneFactory(progress=10, published=True)
+    client = api(chair)
+    assert client.get("/api/v1/milestones/").json()["results"][0]["progress"] == 10
+    response = client.patch(f"/api/v1/milestones/{milestone.pk}/", {"progress": 70},
+                            format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200
+    assert client.get("/api/v1/milestones/").json()["results"][0]["progress"] == 70
+    assert api(partner).get("/api/v1/milestones/").json()["results"][0]["progress"] == 70
+
+
+def test_api_list_cache_is_per_audience(chair, partner):
+    MilestoneFactory(code="PUBLIC-1", published=True)
+    MilestoneFactory(code="INTERNAL-1", published=False)
+    assert api(chair).get("/api/v1/milestones/").json()["count"] == 2
+    listed = api(partner).get("/api/v1/milestones/").json()
+    assert (listed["count"], listed["results"][0]["code"]) == (1, "PUBLIC-1")
+
+
+def test_api_list_counts_only_when_the_page_is_full(chair, django_assert_num_queries):
+    for _ in range(3):
+        MilestoneFactory()
+    client = api(chair)  # force_authenticate: the user and its profile are already loaded
+    # the page (shorter than the limit: it is the whole list), its leads.
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/milestones/?limit=5").json()["count"] == 3
+    # a full page: the COUNT too; next link kept.
+    with django_assert_num_queries(3):
+        full = client.get("/api/v1/milestones/?limit=2").json()
+    assert full["count"] == 3 and "offset=2" in full["next"]
+    # a page past the end must count to say how many there are.
+    assert client.get("/api/v1/milestones/?limit=2&offset=9").json() == {
+        "count": 3, "next": None, "previous": full["next"].replace("offset=2", "offset=7"),
+        "results": []}
+    # the same list again: from the cache.
+    with django_assert_num_queries(0):
+        client.get("/api/v1/milestones/?limit=5")

@@ -94,7 +94,7 @@ def dashboard(request):
         context.update(_dashboard_context(request, today, filters, rights, members))
         return render_to_string("workgroups/_dashboard_content.html", context)
 
-    content, _hit = caching.cached_text("dashboard", key_parts, render_content)
+    content, _hit = caching.cached("dashboard", key_parts, render_content)
     return render(request, "workgroups/dashboard.html", {**context, "content": content})
 
 
