@@ -15,17 +15,25 @@ includes ``plan_data_version()``, a random token that every write replaces:
   new data.
 
 Stale reads are therefore impossible while Redis works; if a bump is lost (Redis unreachable
-at that instant) the entries still expire after ``ENTRY_SECONDS``. With Redis down every read
-is a miss and the page is computed from the database, as before caching.
+at that instant) the entries still expire after ``ENTRY_SECONDS``. With Redis down nothing is
+cached and every page is computed from the database, as before caching. Without Redis at all
+(the SQLite demo) the default cache is per process, which is only right for one process, as
+``make run`` has.
 """
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+
+from secretariat.caching import PAGE_CACHE as PROCESS_CACHE
+from secretariat.caching import _is_plain_visitor
 
 VERSION_KEY = "workgroups:plan-data-version"
 # Upper bound on staleness if a bump is lost; also keeps junk filter combinations from piling up.
@@ -42,13 +50,14 @@ def bump_plan_data_version() -> None:
     transaction.on_commit(_new_version, robust=True)
 
 
-def plan_data_version() -> str:
+def plan_data_version() -> str | None:
+    """The current token, or None when the cache cannot be reached (then nothing is cached)."""
     version = cache.get(VERSION_KEY)
     if version is None:
         candidate = uuid.uuid4().hex
-        # ``add`` so that two first readers agree on one token.
-        version = candidate if cache.add(VERSION_KEY, candidate, timeout=None) else (
-            cache.get(VERSION_KEY) or candidate)
+        # ``add`` so that two first readers agree on one token; re-read when another won.
+        version = candidate if cache.add(VERSION_KEY, candidate, timeout=None) else cache.get(
+            VERSION_KEY)
     return version
 
 
@@ -57,16 +66,54 @@ def cached(scope: str, parts: tuple, build: Callable[[], object]) -> tuple[objec
     returns (value, was_hit). ``build`` must not return None.
 
     ``parts`` must name everything the value depends on besides the plan data: the viewer's
-    scope (what they may see and edit), the day, the query string.
+    scope (what they may see and edit), the day, the query string. Entries live in Redis,
+    shared by all processes, and in this process's memory tier (``caches["pages"]``): the
+    version in the key is what keeps that tier from ever serving an outdated copy, and it
+    saves the transfer of the entry on most reads.
     """
+    version = plan_data_version()
+    if version is None:
+        return build(), False
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"workgroups:{scope}:{plan_data_version()}:{digest}"
-    value = cache.get(key)
+    key = f"workgroups:{scope}:{version}:{digest}"
+    local = caches[PROCESS_CACHE]
+    value = local.get(key)
     if value is not None:
         return value, True
-    value = build()
-    cache.set(key, value, ENTRY_SECONDS)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, ENTRY_SECONDS)
+    local.set(key, value, ENTRY_SECONDS)
     return value, False
+
+
+def public_page(view):
+    """For anonymous visitors without a session: the whole response from this process's
+    memory, for the current plan data version (unlike ``secretariat.caching``'s time-bounded
+    copies, never older than the last write). Everyone else goes to the view."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "GET" or not _is_plain_visitor(request):
+            return view(request, *args, **kwargs)
+        version = plan_data_version()
+        if version is None:
+            return view(request, *args, **kwargs)
+        local = caches[PROCESS_CACHE]
+        day = timezone.localdate().isoformat()
+        key = f"workgroups:public:{version}:{day}:" + hashlib.sha256(
+            request.get_full_path().encode()).hexdigest()[:32]
+        hit = local.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            local.set(key, (response.content, response["Content-Type"]), ENTRY_SECONDS)
+        return response
+
+    return wrapped
 
 
 def _on_change(sender, **kwargs) -> None:

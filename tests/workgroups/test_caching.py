@@ -192,3 +192,32 @@ def test_api_list_counts_only_when_the_page_is_full(chair, django_assert_num_que
     # the same list again: from the cache.
     with django_assert_num_queries(0):
         client.get("/api/v1/milestones/?limit=5")
+
+
+def test_public_copies_follow_the_writes(client, chair):
+    """Anonymous visitors get whole pages from the process's memory, but never one older
+    than the last write."""
+    milestone = MilestoneFactory(progress=10, published=True)
+    for _ in range(2):
+        assert body_progress(dashboard(client), "CPTFWG") == "10.0"
+        assert "10 %" in client.get(reverse("workgroups:body_list")).content.decode()
+    milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
+                     changes={"progress": 90}, comment="done soon")
+    assert body_progress(dashboard(client), "CPTFWG") == "90.0"
+    assert "90 %" in client.get(reverse("workgroups:body_list")).content.decode()
+
+
+def test_logged_in_visitors_never_get_the_public_copy(client, client_for, chair):
+    MilestoneFactory(code="INTERNAL-1", published=False)
+    MilestoneFactory(code="PUBLIC-1", published=True)
+    assert "INTERNAL-1" not in dashboard(client)
+    assert "INTERNAL-1" in dashboard(client_for(chair))
+
+
+def test_body_list_follows_chair_terms(client_for, chair, malaysia):
+    client = client_for(chair)
+    body = BodyFactory(code="CECWG")
+    assert "Malaysia" not in client.get(reverse("workgroups:body_list")).content.decode()
+    ChairTermFactory(body=body, administration=malaysia, start_on=dt.date(2026, 1, 1),
+                     end_on=None)
+    assert "Malaysia" in client.get(reverse("workgroups:body_list")).content.decode()

@@ -3,20 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from workgroups import selectors
+from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
 from workgroups.models import BodyChairTerm, ChairRole, Watch
 from workgroups.panels import body_panels_for
 from workgroups.services import watch_set
 
 
-@require_GET
-def body_list(request):
-    today = timezone.localdate()
-    bodies = list(selectors.bodies_with_counts(request.user))
+def _body_rows(user, today) -> list:
+    bodies = list(selectors.bodies_with_counts(user))
     chairs = {}
     for term in BodyChairTerm.objects.current_on(today).select_related("administration"):
         chairs.setdefault(term.body_id, {})[term.role] = term.administration
@@ -37,8 +36,23 @@ def body_list(request):
             walk(body.pk, depth + 1)
 
     walk(None, 0)
-    return render(request, "workgroups/body_list.html",
-                  {"bodies": ordered, "formula": selectors.ROLLUP_FORMULA})
+    return ordered
+
+
+@require_GET
+@caching.public_page
+def body_list(request):
+    """Bodies with their chairs and progress; the table is cached per plan data version
+    (``workgroups.caching``) for each audience (members see unpublished milestones)."""
+    today = timezone.localdate()
+
+    def render_table() -> str:
+        return render_to_string("workgroups/_body_table.html", {
+            "bodies": _body_rows(request.user, today), "formula": selectors.ROLLUP_FORMULA})
+
+    table, _hit = caching.cached(
+        "bodies", (sees_unpublished(request.user), today.isoformat()), render_table)
+    return render(request, "workgroups/body_list.html", {"table": table})
 
 
 @require_GET

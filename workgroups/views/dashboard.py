@@ -75,6 +75,7 @@ def _dashboard_context(request, today, filters, rights, members) -> dict:
 
 
 @require_GET
+@caching.public_page
 def dashboard(request):
     """The plan's figures and milestones. The content is cached as rendered text for the
     current plan data version (``workgroups.caching``), keyed by everything else it depends
