@@ -3,6 +3,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from workgroups import caching
+from workgroups.access import sees_unpublished
 from workgroups.models import MilestoneStatus
 from workgroups.selectors import milestones_visible_to, ordered_for_attention
 
@@ -10,9 +12,17 @@ PANEL_SIZE = 6
 
 
 def overdue_and_at_risk_panel(request) -> dict:
-    """Overdue milestones first, then at-risk and delayed ones (what the user may see)."""
+    """Overdue milestones first, then at-risk and delayed ones (what the user may see).
+    Cached per plan data version, audience and day (``workgroups.caching``)."""
     today = timezone.localdate()
-    milestones = milestones_visible_to(request.user).filter(
+    panel, _hit = caching.cached(
+        "home-panel", (sees_unpublished(request.user), today.isoformat()),
+        lambda: _panel(request.user, today))
+    return panel
+
+
+def _panel(user, today) -> dict:
+    milestones = milestones_visible_to(user).filter(
         action_line__goal__plan__start_year__lte=today.year,
         action_line__goal__plan__end_year__gte=today.year,
     )

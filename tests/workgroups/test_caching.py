@@ -221,3 +221,12 @@ def test_body_list_follows_chair_terms(client_for, chair, malaysia):
     ChairTermFactory(body=body, administration=malaysia, start_on=dt.date(2026, 1, 1),
                      end_on=None)
     assert "Malaysia" in client.get(reverse("workgroups:body_list")).content.decode()
+
+
+def test_home_panel_follows_the_writes(client_for, chair):
+    milestone = MilestoneFactory(code="RISKY", status="at_risk", due_date=dt.date(2099, 1, 1))
+    client = client_for(chair)
+    assert "RISKY" in client.get(reverse("home")).content.decode()
+    milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
+                     changes={"status": "on_track"}, comment="back on track")
+    assert "RISKY" not in client.get(reverse("home")).content.decode()
