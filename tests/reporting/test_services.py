@@ -162,7 +162,7 @@ def test_a_submitted_report_cannot_be_submitted_again(cycle, delegate):
 def test_remind_now_twice_in_a_minute_queues_one_row(cycle, secretariat,
                                                      django_capture_on_commit_callbacks):
     report = cycle.reports.get(administration__code="MY")
-    now = timezone.now()
+    now = timezone.now().replace(second=0, microsecond=0)
     with django_capture_on_commit_callbacks() as callbacks:
         first, created = services.remind_now(actor=secretariat, report_id=report.pk, now=now)
         again, created_again = services.remind_now(actor=secretariat, report_id=report.pk,
