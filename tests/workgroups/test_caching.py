@@ -230,3 +230,14 @@ def test_home_panel_follows_the_writes(client_for, chair):
     milestone_update(actor=chair, milestone_id=milestone.pk, expected_version=1,
                      changes={"status": "on_track"}, comment="back on track")
     assert "RISKY" not in client.get(reverse("home")).content.decode()
+
+
+def test_each_page_and_filter_has_its_own_copy(client_for, chair):
+    for n in range(55):
+        MilestoneFactory(code=f"P-{n:02d}", status="at_risk" if n == 54 else "on_track",
+                         due_date=dt.date(2027, 1, 1) + dt.timedelta(days=n))
+    client = client_for(chair)
+    first, second = dashboard(client), dashboard(client, page="2")
+    assert "P-00" in first and "P-00" not in second
+    assert "P-53" in second and "P-53" not in first
+    assert "P-01" not in dashboard(client, status="at_risk")

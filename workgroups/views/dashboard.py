@@ -87,7 +87,7 @@ def dashboard(request):
     filters = selectors.DashboardFilters.from_query(request.GET)
     key_parts = (
         members, rights.all_milestones, sorted(rights.body_ids), today.isoformat(),
-        _plan_id(request), filters.as_query(), request.GET.get("page", "")[:8],
+        _plan_id(request), filters.as_query(), request.GET.get("page", ""),
     )
     context: dict = {}
 
