@@ -9,6 +9,7 @@ from meetings.models import (
     DocumentVersion,
     DownloadLog,
     Meeting,
+    MilestoneEvidenceDocument,
     Session,
 )
 
@@ -74,6 +75,18 @@ class DocumentVersionInline(admin.TabularInline):
         return False
 
 
+class EvidenceDocumentInline(admin.TabularInline):
+    """Milestones citing the document. Pages add links through the service, which checks the
+    editor's rights; the admin is the secretariat's own correction tool."""
+
+    model = MilestoneEvidenceDocument
+    extra = 0
+    fields = ["milestone", "added_by", "added_at"]
+    raw_id_fields = ["milestone", "added_by"]
+    verbose_name = "evidence for milestone"
+    verbose_name_plural = "evidence for milestones"
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "meeting", "kind", "access_level", "embargo_until", "minutes_state"]
@@ -81,7 +94,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ["meeting__body"]
     search_fields = ["title"]
     raw_id_fields = ["agenda_item", "current_version", "created_by"]
-    inlines = [DocumentVersionInline]
+    inlines = [DocumentVersionInline, EvidenceDocumentInline]
 
 
 @admin.register(DownloadLog)

@@ -6,9 +6,14 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings and documents"
 
     def ready(self):
-        from meetings.home import next_meetings_panel
+        from meetings.home import (
+            body_meetings_panel,
+            milestone_evidence_panel,
+            next_meetings_panel,
+        )
         from secretariat.home import register_panel
+        from workgroups.panels import register_body_panel, register_milestone_panel
 
         register_panel(next_meetings_panel)
-        # ``meetings.home.body_meetings_panel`` is ready for ``workgroups.panels``; it costs
-        # the body page one query, so it is registered once that page's pin allows it.
+        register_body_panel(body_meetings_panel)
+        register_milestone_panel(milestone_evidence_panel)

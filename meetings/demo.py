@@ -29,7 +29,7 @@ from meetings.models import (
     Visibility,
 )
 from secretariat.models import Administration
-from workgroups.models import Body
+from workgroups.models import Body, Milestone
 
 D = dt.date
 PUBLIC, PARTNERS, MEMBERS, RESTRICTED = (
@@ -132,6 +132,15 @@ SESSIONS_33 = [  # day offset, start, end, title, mode, location
      Session.Mode.IN_PERSON, "Plenary hall"),
     (2, "09:00", "11:30", "Adoption of the Joint Media Statement and closing",
      Session.Mode.IN_PERSON, "Plenary hall"),
+]
+
+# (milestone code, paper title): papers cited as evidence. Two are cited on published
+# milestones although partners cannot read them, so the page shows each reader a different list.
+EVIDENCE = [
+    ("26-CEC-01", "Mekong Dragon campaign: operational results"),
+    ("26-AAMRA-01", "CPTFWG progress report: ACTS and AEO MRA"),
+    ("26-CCC-01", "Strategic Plan of Customs Development 2026-2030 (draft for approval)"),
+    ("26-CCC-01", "Joint Media Statement of the 34th ASEAN DG of Customs Meeting"),
 ]
 
 DELEGATIONS_33 = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
@@ -267,6 +276,21 @@ def _papers(out, meetings, agendas, actor) -> None:
     out(f"  {Document.objects.count()} documents")
 
 
+def _evidence(out, actor) -> None:
+    cited = 0
+    for code, title in EVIDENCE:
+        milestone = Milestone.objects.filter(code=code).first()
+        document = Document.objects.filter(title=title).first()
+        if milestone is None or document is None:
+            continue
+        # The service is idempotent: a second load finds the link and keeps its first date.
+        services.evidence_document_attach(
+            actor=actor, milestone_id=milestone.pk, document_id=document.pk
+        )
+        cited += 1
+    out(f"  {cited} papers cited as milestone evidence")
+
+
 @transaction.atomic
 def load(out) -> None:
     meetings = _meetings(out)
@@ -287,5 +311,6 @@ def load(out) -> None:
         out("  no 'secretariat' demo account: papers skipped")
         return
     _papers(out, meetings, agendas, actor)
+    _evidence(out, actor)
     proposal = selectors.next_host_proposal(meetings[("DG", 34)])
     out(f"  rotation proposes {proposal} to host the 35th DG meeting (an inference)")

@@ -127,3 +127,30 @@ class MeetingFilterForm(forms.Form):
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].choices = [("", "All bodies"), *[(b.code, b.code) for b in bodies]]
+
+
+class EvidenceAttachForm(forms.Form):
+    """The choice of milestone on a document's page. The service re-checks the rights: the
+    choices only spare editors milestones they could not change."""
+
+    milestone = forms.TypedChoiceField(
+        coerce=int,
+        label="Attach as evidence to milestone…",
+        help_text="Milestones you may edit, by owner body.",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, milestones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list] = {}
+        for m in milestones:
+            groups.setdefault(m.body.code, []).append((m.pk, f"{m.code} {m.title}"))
+        self.fields["milestone"].choices = [("", "Choose a milestone"), *groups.items()]
+
+
+class EvidenceTargetForm(forms.Form):
+    """What an attach or detach request names; who may do it is the service's question."""
+
+    milestone = forms.IntegerField(min_value=1)
+    back = forms.ChoiceField(choices=[("document", "document"), ("milestone", "milestone")],
+                             required=False)

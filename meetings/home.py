@@ -1,9 +1,11 @@
-"""Panels meetings adds to pages of the apps below: the home page's "Next meetings" and the
-meetings of a body on its page."""
+"""Panels meetings adds to pages of the apps below: the home page's "Next meetings", the
+meetings of a body on its page, and the documents cited as evidence on a milestone's page."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from meetings.selectors import upcoming_meetings
+from meetings.selectors import evidence_of_milestone, upcoming_meetings
+from workgroups.access import can_edit_milestone
 
 
 def next_meetings_panel(request) -> dict:
@@ -44,3 +46,20 @@ def body_meetings_panel(request, body) -> dict:
         ],
         "empty": "No meeting recorded.",
     }
+
+
+def milestone_evidence_panel(request, milestone) -> str | None:
+    """The meeting documents cited as evidence, as far as the viewer may read them.
+
+    Hidden when the viewer sees none and cannot attach any: a partner is not told that
+    members-only evidence exists.
+    """
+    links = evidence_of_milestone(request.user, milestone)
+    can_edit = can_edit_milestone(request.user, milestone)
+    if not links and not can_edit:
+        return None
+    return render_to_string(
+        "meetings/_milestone_evidence.html",
+        {"milestone": milestone, "links": links, "can_edit": can_edit},
+        request=request,
+    )

@@ -510,3 +510,42 @@ class DownloadLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or 'anonymous'} → {self.version}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence for the Strategic Plan
+# ---------------------------------------------------------------------------------------------
+
+
+class MilestoneEvidenceDocument(models.Model):
+    """A meeting document cited as evidence of a Strategic Plan milestone's progress.
+
+    It lives here, not in ``workgroups``, because ``meetings`` sits above ``workgroups``: links
+    (``workgroups.MilestoneEvidence``) and documents are the two kinds of evidence. The link
+    carries no access level of its own: who sees the title is decided by the document's
+    (``DocumentQuerySet.visible_to``), so citing a restricted paper never widens its audience.
+    """
+
+    milestone = models.ForeignKey(
+        "workgroups.Milestone", on_delete=models.CASCADE, related_name="evidence_documents"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="evidence_links"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["milestone", "-added_at"]
+        verbose_name = "milestone evidence document"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "document"], name="unique_evidence_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.milestone_id}"

@@ -10,9 +10,18 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Document, DocumentVersion, Meeting, Session
+from meetings.models import (
+    AgendaItem,
+    Document,
+    DocumentVersion,
+    Meeting,
+    MilestoneEvidenceDocument,
+    Session,
+)
 from secretariat.access import profile_of
 from secretariat.models import Administration
+from workgroups.access import EditRights
+from workgroups.selectors import milestones_visible_to
 
 
 def viewer_time_zone(user) -> zoneinfo.ZoneInfo:
@@ -178,3 +187,47 @@ def search(user, query: str, *, limit: int = 50) -> SearchResults:
 
 def upcoming_meetings(limit: int = 5):
     return list(Meeting.objects.with_related().upcoming(timezone.localdate())[:limit])
+
+
+# --- Evidence for the Strategic Plan ----------------------------------------------------------
+
+
+def evidence_of_milestone(user, milestone) -> list[MilestoneEvidenceDocument]:
+    """The documents cited as evidence of ``milestone`` that ``user`` may read, newest first.
+
+    One query: the visibility rule is a subquery, so a members-only paper's title never
+    reaches a partner's page (nor does the count of hidden papers).
+    """
+    return list(
+        MilestoneEvidenceDocument.objects.filter(
+            milestone=milestone, document__in=Document.objects.visible_to(user)
+        )
+        .select_related("document__meeting__body", "document__current_version")
+        .order_by("-added_at", "pk")
+    )
+
+
+def evidence_links_of_document(user, document: Document) -> list[MilestoneEvidenceDocument]:
+    """The milestones citing ``document`` that ``user`` may see (partners: published only)."""
+    return list(
+        MilestoneEvidenceDocument.objects.filter(
+            document=document, milestone__in=milestones_visible_to(user)
+        )
+        .select_related("milestone__body")
+        .order_by("milestone__code")
+    )
+
+
+def milestones_for_evidence(user, rights: EditRights, *, exclude_ids=()) -> list:
+    """Milestones ``user`` may attach evidence to, by code; the rule is ``EditRights``' own,
+    applied row by row so it is not restated here as a filter."""
+    if not rights.any_milestone():
+        return []
+    candidates = (
+        milestones_visible_to(user)
+        .exclude(pk__in=list(exclude_ids))
+        .select_related("body")
+        .only("pk", "code", "title", "body_id", "body__code")
+        .order_by("body__code", "code")
+    )
+    return [m for m in candidates if rights.milestone(m)]

@@ -1,5 +1,5 @@
 """Writes of meetings: document uploads, new versions, adoption of minutes, download records,
-and the text extraction behind search."""
+the text extraction behind search, and documents cited as evidence of milestones."""
 
 import datetime as dt
 import logging
@@ -16,9 +16,13 @@ from meetings.models import (
     DocumentVersion,
     DownloadLog,
     Meeting,
+    MilestoneEvidenceDocument,
 )
 from meetings.uploads import InspectedUpload, inspect_upload
 from secretariat.access import can_edit_content
+from workgroups.access import EditRights
+from workgroups.models import Milestone
+from workgroups.selectors import milestones_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -281,3 +285,53 @@ def meeting_propose_next(*, actor, after: Meeting) -> Meeting:
         time_zone=host.time_zone if host else after.time_zone,
         summary="Host proposed by the rotation; dates are a placeholder to be confirmed.",
     )
+
+
+# --- Evidence for the Strategic Plan ----------------------------------------------------------
+
+
+def _evidence_target(actor, milestone_id: int, document_id: int) -> tuple[Milestone, Document]:
+    """The milestone and document ``actor`` may link: the milestone by the same rule as a
+    milestone edit (``workgroups.access.EditRights``), the document only if ``actor`` may read
+    it now, so nobody cites (or un-cites) a paper they cannot see."""
+    milestone = milestones_visible_to(actor).filter(pk=milestone_id).first()
+    if milestone is None:
+        raise ValidationError({"milestone": "No such milestone."})
+    if not EditRights(actor).milestone(milestone):
+        raise PermissionDenied("You cannot change the evidence of this milestone.")
+    document = Document.objects.visible_to(actor).filter(pk=document_id).first()
+    if document is None:
+        raise Document.DoesNotExist(f"Document {document_id} is not visible to {actor}.")
+    return milestone, document
+
+
+def evidence_document_attach(
+    *, actor, milestone_id: int, document_id: int
+) -> tuple[MilestoneEvidenceDocument, bool]:
+    """Cite a document as evidence of a milestone; returns the link and whether it is new.
+
+    Guarantees: the editors of the milestone only (``PermissionDenied`` otherwise), and only a
+    document the actor can read (``Document.DoesNotExist`` otherwise); idempotent: attaching
+    twice, even concurrently, leaves one link (unique constraint; ``get_or_create`` re-reads
+    after losing the race) and keeps who attached it first.
+    """
+    with transaction.atomic():
+        milestone, document = _evidence_target(actor, milestone_id, document_id)
+        return MilestoneEvidenceDocument.objects.get_or_create(
+            milestone=milestone, document=document,
+            defaults={"added_by": actor if actor.is_authenticated else None},
+        )
+
+
+def evidence_document_detach(*, actor, milestone_id: int, document_id: int) -> bool:
+    """Stop citing a document as evidence of a milestone; returns whether a link was removed.
+
+    Same rights as attaching; idempotent (detaching a link that is gone returns False). The
+    document itself is untouched.
+    """
+    with transaction.atomic():
+        milestone, document = _evidence_target(actor, milestone_id, document_id)
+        deleted, _ = MilestoneEvidenceDocument.objects.filter(
+            milestone=milestone, document=document
+        ).delete()
+    return bool(deleted)

@@ -20,4 +20,6 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/versions/", views.document_version_upload, name="version_upload"),
     path("documents/<int:pk>/adopt/", views.minutes_adopt, name="adopt"),
+    path("documents/<int:pk>/evidence/", views.evidence_attach, name="evidence_attach"),
+    path("documents/<int:pk>/evidence/remove/", views.evidence_detach, name="evidence_detach"),
 ]

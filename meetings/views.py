@@ -10,11 +10,18 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings import delivery, selectors, services
-from meetings.forms import DocumentUploadForm, DocumentVersionForm, MeetingFilterForm
-from meetings.models import Delegation, DownloadLog
+from meetings.forms import (
+    DocumentUploadForm,
+    DocumentVersionForm,
+    EvidenceAttachForm,
+    EvidenceTargetForm,
+    MeetingFilterForm,
+)
+from meetings.models import Delegation, Document, DownloadLog
 from meetings.panels import meeting_sections_for
 from secretariat.access import Clearance, can_edit_content, clearance_of, is_secretariat
 from secretariat.security_log import client_ip
+from workgroups.access import EditRights
 from workgroups.models import Body
 
 
@@ -131,6 +138,18 @@ def document_detail(request, pk: int):
             DownloadLog.objects.filter(version__document=document)
             .select_related("user", "version")[:50]
         )
+    rights = EditRights(request.user)
+    evidence_links = selectors.evidence_links_of_document(request.user, document)
+    for link in evidence_links:
+        link.can_detach = rights.milestone(link.milestone)
+    attach_form = None
+    if rights.any_milestone():
+        attach_form = EvidenceAttachForm(
+            milestones=selectors.milestones_for_evidence(
+                request.user, rights, exclude_ids=[link.milestone_id for link in evidence_links]
+            ),
+            auto_id="evidence-%s",
+        )
     return render(
         request,
         "meetings/document_detail.html",
@@ -141,8 +160,57 @@ def document_detail(request, pk: int):
             "can_edit": can_edit_content(request.user),
             "version_form": DocumentVersionForm(request=request)
             if can_edit_content(request.user) else None,
+            "evidence_links": evidence_links,
+            "attach_form": attach_form,
         },
     )
+
+
+@login_required
+@require_POST
+def evidence_attach(request, pk: int):
+    """Cite the document as evidence of a milestone the user may edit."""
+    document = selectors.document_get(request.user, pk)
+    return _evidence_change(request, document, attach=True)
+
+
+@login_required
+@require_POST
+def evidence_detach(request, pk: int):
+    document = selectors.document_get(request.user, pk)
+    return _evidence_change(request, document, attach=False)
+
+
+def _evidence_change(request, document: Document, *, attach: bool):
+    if not EditRights(request.user).any_milestone():
+        raise PermissionDenied("You cannot change the evidence of any milestone.")
+    form = EvidenceTargetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a milestone.")
+        return redirect("meetings:document", pk=document.pk)
+    milestone_id = form.cleaned_data["milestone"]
+    # A milestone the user cannot edit raises PermissionDenied (403) from the service.
+    try:
+        if attach:
+            link, created = services.evidence_document_attach(
+                actor=request.user, milestone_id=milestone_id, document_id=document.pk
+            )
+            messages.success(
+                request,
+                f"Attached as evidence to {link.milestone.code}." if created
+                else f"Already evidence for {link.milestone.code}.",
+            )
+        else:
+            services.evidence_document_detach(
+                actor=request.user, milestone_id=milestone_id, document_id=document.pk
+            )
+            messages.success(request, f"“{document.title}” is no longer cited as evidence.")
+    except ValidationError as exc:
+        messages.error(request, "Not changed: " + " ".join(exc.messages))
+        return redirect("meetings:document", pk=document.pk)
+    if form.cleaned_data["back"] == "milestone":
+        return redirect("workgroups:milestone", pk=milestone_id)
+    return redirect("meetings:document", pk=document.pk)
 
 
 @require_GET

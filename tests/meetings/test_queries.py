@@ -76,15 +76,22 @@ def test_meeting_page(client_for, head, meeting, django_assert_max_num_queries, 
 
 def test_document_page(client_for, secretariat, meeting, django_assert_max_num_queries):
     # session, user+profile, document with meeting, body, agenda item and current version,
-    # versions with uploader, download log with users and versions, session update (3).
+    # versions with uploader, download log with users and versions, milestones citing it
+    # with their bodies, milestones offered for evidence with their bodies, session update (3).
+    from meetings.models import MilestoneEvidenceDocument
     from tests.meetings.factories import add_version
+    from tests.workgroups.factories import MilestoneFactory
 
     document = DocumentFactory(meeting=meeting)
     for i in range(20):
         add_version(document, b"%PDF-1.4 x", f"v{i}.pdf")
+    for _ in range(30):
+        MilestoneEvidenceDocument.objects.create(milestone=MilestoneFactory(), document=document)
+        MilestoneFactory()
     client = client_for(secretariat)
-    with django_assert_max_num_queries(8):
-        client.get(reverse("meetings:document", args=[document.pk]))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("meetings:document", args=[document.pk]))
+    assert len(response.context["evidence_links"]) == 30
 
 
 def test_meeting_pack(client_for, head, meeting, django_assert_max_num_queries):

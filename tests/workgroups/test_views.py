@@ -374,8 +374,8 @@ def test_t24_body_pages_query_count_is_constant(client_for, chair, vietnam,
     with django_assert_max_num_queries(5):
         assert client.get(reverse("workgroups:body_list")).status_code == 200
     # body page: role, body, terms, sub-bodies, focal points, milestones, their leads,
-    # watch flag, chaired bodies.
-    with django_assert_max_num_queries(12):
+    # watch flag, chaired bodies, and the body's meetings (the panel ``meetings`` registers).
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("workgroups:body", args=["CPTFWG"])).status_code == 200
 
 
@@ -420,8 +420,9 @@ def test_t24_milestone_page_query_count_is_constant(client_for, chair, malaysia,
                          changes={"progress": n + 1}, comment=f"change {n}")
     client = client_for(chair)
     # session, user, milestone (joined body/line/goal/plan/updated_by), its leads, national
-    # rows, member administrations, history (one query for every change), evidence, watch
-    # flag, session save (3).
+    # rows, member administrations, history (one query for every change), watch flag, the
+    # documents cited as evidence (the panel ``meetings`` registers), evidence links, session
+    # save (3).
     with django_assert_max_num_queries(13):
         response = client.get(reverse("workgroups:milestone", args=[milestone.pk]))
     assert len(response.context["history"]) == changes

@@ -13,6 +13,7 @@ from workgroups import selectors
 from workgroups.access import EditRights, can_revert, sees_unpublished
 from workgroups.forms import EvidenceForm, MilestoneEditForm, NationalImplementationForm
 from workgroups.models import NationalImplementation, Watch
+from workgroups.panels import milestone_panels_for
 from workgroups.services import (
     Conflict,
     evidence_add,
@@ -100,6 +101,7 @@ def milestone_page(request, pk: int):
         and Watch.objects.filter(user=request.user, milestone=milestone).exists(),
         "today": timezone.localdate(),
         "formula": selectors.ROLLUP_FORMULA,
+        "panels": milestone_panels_for(request, milestone),
     }
     return render(request, "workgroups/milestone.html", context, status=status)
 
