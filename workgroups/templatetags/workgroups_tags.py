@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from workgroups.selectors import percent_class
 
@@ -48,3 +49,24 @@ def progress_bar(value) -> str:
         '<span class="small text-nowrap">{}</span></div>',
         shown, pct_class(value), shown,
     )
+
+
+_MISSING_CELL = format_html(
+    '<td class="impl-missing">{} <span class="visually-hidden">Not reported</span></td>', "—")
+
+
+@register.simple_tag
+def matrix_cells(cells) -> str:
+    """The ``<td>``s of one row of the member-state matrix, from
+    ``selectors.implementation_matrix``: symbol and label (never colour alone) and the month
+    of the status."""
+    return format_html_join("", "{}", ((_matrix_cell(cell),) for _adm, cell in cells))
+
+
+def _matrix_cell(cell) -> str:
+    if cell is None:
+        return _MISSING_CELL
+    when = format_html('<span class="d-block">{}</span>', date_format(cell.status_on, "M Y")) \
+        if cell.status_on else ""
+    return format_html('<td class="impl-{}"><span aria-hidden="true">{}</span> {}{}</td>',
+                       cell.status, status_symbol(cell.status), cell.label, when)
