@@ -26,18 +26,22 @@ import hashlib
 import uuid
 from collections.abc import Callable
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
-from secretariat.caching import PAGE_CACHE as PROCESS_CACHE
 from secretariat.caching import _is_plain_visitor
 
 VERSION_KEY = "workgroups:plan-data-version"
 # Upper bound on staleness if a bump is lost; also keeps junk filter combinations from piling up.
 ENTRY_SECONDS = 300
+# This process's own tier. Bounded by count, as entries are whole pages (up to ~200 KB at
+# 2,000 milestones) and every write leaves the previous version's entries behind to expire.
+process_cache = LocMemCache("workgroups-rollups", {"TIMEOUT": ENTRY_SECONDS,
+                                                   "OPTIONS": {"MAX_ENTRIES": 200}})
 
 
 def _new_version() -> None:
@@ -67,7 +71,7 @@ def cached(scope: str, parts: tuple, build: Callable[[], object]) -> tuple[objec
 
     ``parts`` must name everything the value depends on besides the plan data: the viewer's
     scope (what they may see and edit), the day, the query string. Entries live in Redis,
-    shared by all processes, and in this process's memory tier (``caches["pages"]``): the
+    shared by all processes, and in this process's memory (``process_cache``): the
     version in the key is what keeps that tier from ever serving an outdated copy, and it
     saves the transfer of the entry on most reads.
     """
@@ -76,15 +80,14 @@ def cached(scope: str, parts: tuple, build: Callable[[], object]) -> tuple[objec
         return build(), False
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"workgroups:{scope}:{version}:{digest}"
-    local = caches[PROCESS_CACHE]
-    value = local.get(key)
+    value = process_cache.get(key)
     if value is not None:
         return value, True
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, ENTRY_SECONDS)
-    local.set(key, value, ENTRY_SECONDS)
+    process_cache.set(key, value, ENTRY_SECONDS)
     return value, False
 
 
@@ -100,17 +103,16 @@ def public_page(view):
         version = plan_data_version()
         if version is None:
             return view(request, *args, **kwargs)
-        local = caches[PROCESS_CACHE]
         day = timezone.localdate().isoformat()
         key = f"workgroups:public:{version}:{day}:" + hashlib.sha256(
             request.get_full_path().encode()).hexdigest()[:32]
-        hit = local.get(key)
+        hit = process_cache.get(key)
         if hit is not None:
             content, content_type = hit
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            local.set(key, (response.content, response["Content-Type"]), ENTRY_SECONDS)
+            process_cache.set(key, (response.content, response["Content-Type"]), ENTRY_SECONDS)
         return response
 
     return wrapped
