@@ -241,3 +241,14 @@ def test_each_page_and_filter_has_its_own_copy(client_for, chair):
     assert "P-00" in first and "P-00" not in second
     assert "P-53" in second and "P-53" not in first
     assert "P-01" not in dashboard(client, status="at_risk")
+
+
+def test_errors_are_never_cached(client, client_for, chair):
+    hidden = MilestoneFactory(published=True).action_line.goal.plan
+    hidden.published = False
+    hidden.save()
+    url = reverse("workgroups:dashboard")
+    for _ in range(2):
+        assert client.get(url, {"plan": hidden.pk}).status_code == 404
+    assert client_for(chair).get(url, {"plan": hidden.pk}).status_code == 200
+    assert client_for(None).get(url, {"plan": hidden.pk}).status_code == 404
