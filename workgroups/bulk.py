@@ -18,6 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from workgroups import caching
 from workgroups.access import EditRights
 from workgroups.models import Body, Milestone, MilestoneStatus
 from workgroups.services import clean_milestone_changes, milestone_update
@@ -219,7 +220,7 @@ def apply_preview(*, actor, rows: list[dict]) -> int:
     transaction is rolled back and no row has changed.
     """
     rights = EditRights(actor)
-    with transaction.atomic():
+    with caching.one_bump_for_all(), transaction.atomic():
         for row in rows:
             changes = {
                 k: dt.date.fromisoformat(v) if k.endswith("_date") and v else v

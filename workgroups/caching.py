@@ -21,6 +21,8 @@ cached and every page is computed from the database, as before caching. Without 
 ``make run`` has.
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import uuid
@@ -38,6 +40,7 @@ from secretariat.caching import _is_plain_visitor
 VERSION_KEY = "workgroups:plan-data-version"
 # Upper bound on staleness if a bump is lost; also keeps junk filter combinations from piling up.
 ENTRY_SECONDS = 300
+_batching: contextvars.ContextVar[bool] = contextvars.ContextVar("plan_data_batch", default=False)
 # This process's own tier. Bounded by count, as entries are whole pages (up to ~200 KB at
 # 2,000 milestones) and every write leaves the previous version's entries behind to expire.
 process_cache = LocMemCache("workgroups-rollups", {"TIMEOUT": ENTRY_SECONDS,
@@ -50,8 +53,26 @@ def _new_version() -> None:
 
 def bump_plan_data_version() -> None:
     """Make every cached roll-up unreachable, now and again once the transaction commits."""
+    if _batching.get():
+        return
     _new_version()
     transaction.on_commit(_new_version, robust=True)
+
+
+@contextlib.contextmanager
+def one_bump_for_all():
+    """The writes inside bump the version once, at the end, if they all succeeded: a bulk
+    apply of thousands of rows would otherwise pay two Redis writes per row. Enter it
+    outside the transaction, so that the bump follows the commit."""
+    if _batching.get():
+        yield
+        return
+    token = _batching.set(True)
+    try:
+        yield
+    finally:
+        _batching.reset(token)
+    bump_plan_data_version()
 
 
 def plan_data_version() -> str | None:

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -17,6 +18,7 @@ from tests.workgroups.factories import (
 )
 from workgroups import caching
 from workgroups.api import MilestoneSerializer
+from workgroups.bulk import apply_preview
 from workgroups.models import Milestone
 from workgroups.services import milestone_update
 
@@ -252,3 +254,18 @@ def test_errors_are_never_cached(client, client_for, chair):
         assert client.get(url, {"plan": hidden.pk}).status_code == 404
     assert client_for(chair).get(url, {"plan": hidden.pk}).status_code == 200
     assert client_for(None).get(url, {"plan": hidden.pk}).status_code == 404
+
+
+def test_a_bulk_apply_bumps_once_and_shows_at_once(client_for, chair, monkeypatch):
+    first, second = MilestoneFactory(progress=10), MilestoneFactory(progress=20)
+    client = client_for(chair)
+    assert body_progress(dashboard(client), "CPTFWG") == "15.0"
+    bumps = []
+    monkeypatch.setattr(caching, "_new_version", lambda: bumps.append(1) or cache.set(
+        caching.VERSION_KEY, f"v{len(bumps)}", timeout=None))
+    apply_preview(actor=chair, rows=[
+        {"id": first.pk, "version": 1, "changes": {"progress": 50}, "comment": "bulk"},
+        {"id": second.pk, "version": 1, "changes": {"progress": 70}, "comment": "bulk"},
+    ])
+    assert len(bumps) == 1  # the test's own transaction never commits: the at-once bump
+    assert body_progress(dashboard(client), "CPTFWG") == "60.0"
