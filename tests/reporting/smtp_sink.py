@@ -8,6 +8,7 @@ import asyncio
 import email
 import socket
 import threading
+import time
 from collections import Counter, deque
 from email import policy
 
@@ -47,6 +48,7 @@ class SmtpSink:
                 self.refused.append(message["Message-ID"].strip())
                 return reply
             message.envelope_to = list(envelope.rcpt_tos)
+            message.accepted_at = time.time()
             self.messages.append(message)
         return "250 OK"
 
@@ -54,6 +56,11 @@ class SmtpSink:
     def message_ids(self) -> list[str]:
         with self.lock:
             return [m["Message-ID"].strip() for m in self.messages]
+
+    def accepted_at(self, message_id: str) -> list[float]:
+        with self.lock:
+            return [m.accepted_at for m in self.messages
+                    if m["Message-ID"].strip() == message_id]
 
     def duplicates(self) -> dict[str, int]:
         return {k: v for k, v in Counter(self.message_ids).items() if v > 1}

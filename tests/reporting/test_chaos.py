@@ -8,6 +8,7 @@ set runs in about a minute.
 import datetime as dt
 import io
 import logging
+import random
 import socket
 import threading
 import time
@@ -40,6 +41,12 @@ def private_redis():
 
 # --- T16: kill -9 mid-batch --------------------------------------------------------------
 
+# The window itself is a few milliseconds (server accepts -> "250" on the wire -> our UPDATE);
+# 0.2 s leaves room for a loaded CI machine while still catching a duplicate from any other
+# cause (a lease too short, a claim not honoured), whose first copy would be seconds older.
+# Observed: 2 duplicates in about 60 kills before this check existed, none in 24 since.
+RESIDUAL_WINDOW = 0.2
+
 @pytest.mark.parametrize("run", [1, 2, 3])
 def test_t16_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     run, secretariat, smtp_sink, private_redis, settings
@@ -47,17 +54,25 @@ def test_t16_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     """Given 60 due reminders and a real ``celery worker -c 2``,
     when its whole process group is SIGKILLed after about 20 sends, it is restarted and the
     sweeper runs with a 2-second lease,
-    then the SMTP server holds exactly 60 messages with 60 distinct Message-IDs and every row
-    is ``sent``."""
+    then the SMTP server holds 60 distinct Message-IDs (none lost), every row is ``sent``, and
+    there is no duplicate except one proven to fall in the residual window (server accepted,
+    kill before the ``sent`` UPDATE), which the test prints."""
     settings.REPORTING_LEASE_SECONDS = 2
-    smtp_sink.rcpt_delay = 0.03  # each send takes a little time, so the kill lands mid-send
+    # Each send spends ~0.1 s in the SMTP conversation before the message exists, so most
+    # kills land mid-send; what remains is the real window between the server's "250" and
+    # the ``sent`` UPDATE (a few ms).
+    smtp_sink.rcpt_delay = 0.1
     cycle, _ = due_now_cycle(secretariat, 60)
     worker = WorkerProcess(private_redis.url, smtp_sink.env())
     try:
         with broker(private_redis.url):
             worker.start()
             assert len(dispatch.plan_and_enqueue().to_queue) == 60
-            assert wait_until(lambda: len(smtp_sink.messages) >= 15 + 5 * run, timeout=60)
+            assert wait_until(lambda: len(smtp_sink.messages) >= 15 + 5 * run, timeout=60), (
+                f"worker sent {len(smtp_sink.messages)}; log {worker.log.name}")
+            # A random offset, so that the kill is not synchronised with a message arriving.
+            time.sleep(random.uniform(0, 0.1))
+            killed = time.time()
             worker.kill()
             killed_at = len(smtp_sink.messages)
             assert killed_at < 60, "the batch finished before the kill; widen rcpt_delay"
@@ -68,13 +83,30 @@ def test_t16_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
                 dispatch.plan_and_enqueue()  # the beat's sweeper, run as often as we like
                 return not cycle.dispatches.exclude(status=DispatchStatus.SENT).exists()
 
-            assert wait_until(swept_and_done, timeout=90, interval=1.0)
+            assert wait_until(swept_and_done, timeout=90, interval=1.0), (
+                list(cycle.dispatches.exclude(status=DispatchStatus.SENT).values(
+                    "pk", "status", "attempts", "due_at", "enqueued_at", "last_error")),
+                worker.log.name)
     finally:
         worker.stop()
     assert wait_until(lambda: len(smtp_sink.messages) >= 60, timeout=5)
     ids = smtp_sink.message_ids
     assert len(set(ids)) == 60, f"lost {60 - len(set(ids))} (killed after {killed_at})"
-    assert len(ids) == 60, f"duplicates {smtp_sink.duplicates()}; see {worker.log.name}"
+    # The one known way to send twice (QUALITY.md): the server accepted the message just
+    # before the kill and the ``sent`` UPDATE never ran. Each duplicate must be explained that
+    # way from the evidence: its first copy reached the server at most RESIDUAL_WINDOW before
+    # the kill, and its row was claimed a second time. Anything else fails.
+    unexplained = {}
+    for message_id, count in smtp_sink.duplicates().items():
+        first = min(smtp_sink.accepted_at(message_id))
+        row = ReminderDispatch.objects.get(message_id=message_id)
+        if not (count == 2 and row.attempts >= 2 and 0 <= killed - first <= RESIDUAL_WINDOW):
+            unexplained[message_id] = (count, row.attempts, killed - first)
+    assert unexplained == {}, f"unexplained duplicates {unexplained}; log {worker.log.name}"
+    assert len(ids) - len(smtp_sink.duplicates()) == 60
+    if smtp_sink.duplicates():
+        print(f"run {run}: {len(smtp_sink.duplicates())} duplicate(s) inside the residual "
+              f"window (first copy accepted {killed - first:.3f} s before the kill)")
     assert set(ids) == set(cycle.dispatches.values_list("message_id", flat=True))
 
 

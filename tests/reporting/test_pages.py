@@ -181,3 +181,29 @@ def test_secretariat_creates_and_opens_a_cycle(secretariat, malaysia, client_for
         "title": "x", "opens_at": "2027-02-05T09:00", "due_at": "2027-01-05T17:00",
         "local_send_time": "09:00"})
     assert "The deadline must be after the opening." in bad.content.decode()
+
+
+def test_the_bodys_chair_sees_submitted_reports_read_only(secretariat, malaysia, thailand,
+                                                           vietnam, delegate, chair, client_for):
+    """Viet Nam chairs the body: its staff read Malaysia's submitted report (not
+    Thailand's unsubmitted one, and cannot edit); the API lists the same."""
+    from tests.workgroups.factories import BodyFactory, ChairTermFactory
+
+    body = BodyFactory(code="CPTFWG")
+    today = timezone.localdate()
+    ChairTermFactory(body=body, administration=vietnam, start_on=today - dt.timedelta(days=9),
+                     end_on=None)
+    cycle = open_cycle(secretariat, {"MY": malaysia, "TH": thailand}, body=body,
+                       due_at=timezone.now() + dt.timedelta(days=10))
+    my_report = cycle.reports.get(administration=malaysia)
+    th_report = cycle.reports.get(administration=thailand)
+    services.report_submit(actor=delegate, report_id=my_report.pk, entries={
+        e.pk: {"status": "on_track", "progress": 50, "narrative": "Chair can read this."}
+        for e in my_report.entries.all()})
+    client = client_for(chair)
+    page = client.get(reverse("reporting:report", args=[my_report.pk]))
+    assert page.status_code == 200 and "Chair can read this." in page.content.decode()
+    assert "Submit the report" not in page.content.decode()
+    assert client.get(reverse("reporting:report", args=[th_report.pk])).status_code == 404
+    codes = [r["administration"] for r in client.get("/api/v1/reports/").json()["results"]]
+    assert codes == ["MY"]

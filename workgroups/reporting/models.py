@@ -105,14 +105,21 @@ class ReportState(models.TextChoices):
 
 class ProgressReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Secretariat: all; a member administration's staff: their own; others: none."""
+        """Secretariat: all. A member administration's staff: their own reports, plus the
+        submitted reports of cycles for a body their administration currently chairs (the
+        chair prepares the meeting). Anyone else: none."""
         from secretariat.access import administration_id_of, is_secretariat, role_of
         from secretariat.models import Role
+        from workgroups.access import chaired_body_ids
 
         if is_secretariat(user):
             return self
         if role_of(user) in {Role.CHAIR, Role.DELEGATE}:
-            return self.filter(administration_id=administration_id_of(user))
+            own = Q(administration_id=administration_id_of(user))
+            chaired = chaired_body_ids(user)
+            if chaired:
+                own |= Q(state=ReportState.SUBMITTED, cycle__body_id__in=chaired)
+            return self.filter(own)
         return self.none()
 
 

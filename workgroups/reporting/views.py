@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from secretariat.access import is_member_staff, is_secretariat
+from secretariat.access import administration_id_of, is_member_staff, is_secretariat
 from workgroups.reporting import selectors, services
 from workgroups.reporting.forms import CycleForm, EntryForm
 from workgroups.reporting.models import ReportingCycle, ReportState
@@ -122,7 +122,9 @@ def my_reports(request):
     if not is_member_staff(request.user):
         raise PermissionDenied
     now = timezone.now()
-    reports = list(selectors.reports_visible_to(request.user).order_by("-cycle__due_at"))
+    # Own administration only: a chair's read access to other reports is not "my reports".
+    reports = list(selectors.reports_visible_to(request.user).filter(
+        administration_id=administration_id_of(request.user)).order_by("-cycle__due_at"))
     for report in reports:
         report.label = report.state_label(now)
     return render(request, "reporting/my_reports.html", {"reports": reports, "now": now})
