@@ -11,6 +11,7 @@ from rest_framework import serializers, viewsets
 from consultations.models import Consultation, ConsultationSeries
 from consultations.selectors import consultations_visible_to
 from meetings.models import Document
+from secretariat.api import IdFilter, YearFilter
 from secretariat.models import Partner
 
 
@@ -68,11 +69,11 @@ class ConsultationSerializer(serializers.ModelSerializer):
 class ConsultationFilter(django_filters.FilterSet):
     partner = django_filters.CharFilter(field_name="series__partner__slug",
                                         help_text="Partner slug, e.g. wco.")
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year",
-                                       help_text="Year of the local date at the venue.")
+    year = YearFilter(field_name="date", lookup_expr="year",
+                      help_text="Year of the local date at the venue.")
     status = django_filters.ChoiceFilter(choices=Consultation.Status.choices)
-    meeting = django_filters.NumberFilter(field_name="meeting_id",
-                                          help_text="Id of the meeting it is held alongside.")
+    meeting = IdFilter(field_name="meeting_id",
+                       help_text="Id of the meeting it is held alongside.")
 
     class Meta:
         model = Consultation

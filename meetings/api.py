@@ -15,6 +15,7 @@ from meetings import delivery, selectors, services
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
 from secretariat.access import can_edit_content
+from secretariat.api import BooleanFilter, YearFilter
 from secretariat.security_log import client_ip
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -36,8 +37,8 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class MeetingFilter(django_filters.FilterSet):
     body = django_filters.CharFilter(field_name="body__code", lookup_expr="iexact")
-    year = django_filters.NumberFilter(field_name="start_date", lookup_expr="year")
-    upcoming = django_filters.BooleanFilter(method="filter_upcoming")
+    year = YearFilter(field_name="start_date", lookup_expr="year")
+    upcoming = BooleanFilter(method="filter_upcoming")
 
     class Meta:
         model = Meeting

@@ -1,7 +1,10 @@
 import logging
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers
+import django_filters
+from django import forms
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -64,10 +67,18 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
 class TokenView(ObtainAuthToken):
     """Exchange username and password for an API token. Throttled, and locked out by axes
     after repeated failures like the login page."""
 
+    # The credentials are in the body: a stale token or session must not turn the exchange
+    # into a 401, and the schema must not claim that the endpoint needs one.
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
@@ -75,6 +86,10 @@ class TokenView(ObtainAuthToken):
         # Axes tracks failures on Django's HttpRequest; DRF's wrapper hides the attributes
         # axes sets, so the failures would never add up to a lockout.
         return {**super().get_serializer_context(), "request": self.request._request}
+
+    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 def portal_exception_handler(exc, context):
@@ -85,3 +100,51 @@ def portal_exception_handler(exc, context):
     elif isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated):
         log_event("access_denied", request, level=logging.WARNING, path=request.path)
     return exception_handler(exc, context)
+
+
+# --- Filters shared by the apps' APIs ---------------------------------------------------------
+
+
+# Filters take whole numbers within what the database column holds: ``year=0.5`` or
+# ``meeting=99999999999`` is a 400, not a query the database refuses with a 500.
+DB_INT_MAX = 2**31 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year (``lookup_expr="year"`` on a date field)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": DB_INT_MAX})
+class IdFilter(django_filters.NumberFilter):
+    """The id of a related row."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=DB_INT_MAX, **kwargs)
+
+
+class _TrueFalseField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); anything else is an error, not "no filter"."""
+
+    ACCEPTED = {"true", "false", "1", "0"}
+    # NullBooleanSelect would turn an unknown value into None before the field sees it.
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value not in (None, "") and str(value).lower() not in self.ACCEPTED:
+            raise forms.ValidationError("Send true or false.", code="invalid")
+        return super().to_python(value)
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """django-filter's ``BooleanFilter`` reads ``upcoming=maybe`` as "no filter" and answers
+    with everything; this one answers 400."""
+
+    field_class = _TrueFalseField

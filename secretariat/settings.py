@@ -345,9 +345,9 @@ REST_FRAMEWORK = {
     # DRF defaults to AllowAny; public endpoints must opt out explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "secretariat.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "secretariat.openapi.PortalAutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
     "EXCEPTION_HANDLER": "secretariat.api.portal_exception_handler",
 }

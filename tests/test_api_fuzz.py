@@ -1,0 +1,142 @@
+"""T12: property-based fuzzing of every /api/v1/ operation from the published OpenAPI schema.
+
+Schemathesis reads the schema drf-spectacular publishes at ``/api/schema/`` and, for each
+operation, generates requests (the schema's examples, boundary and negative "coverage" cases,
+random fuzzing), sends them in-process through the project's WSGI app (every middleware) and
+checks each response:
+
+- ``not_a_server_error``: no 5xx, whatever the input;
+- ``status_code_conformance``: every status sent is documented for the operation;
+- ``response_schema_conformance``: bodies match the documented schema;
+- ``negative_data_rejection``: input that breaks the schema is refused with a 4xx;
+- ``ignored_auth``: a 2xx with a token is refused once the token is removed or wrong.
+
+Each operation runs once per role (anonymous, delegate, partner, chair, secretariat) with an
+API token of that role's demo account, over the demo data set, so lists and details return real
+rows. Bounded for CI: ``FUZZ_EXAMPLES`` cases per operation in the fuzzing phase (plus the
+examples and coverage phases), seed 1, no Hypothesis example database: the same requests on
+every run. ``FUZZ_EXAMPLES=100`` reproduces QUALITY.md's ``-n 100`` for a longer local run.
+
+Why not ``schemathesis.pytest.from_fixture``: its lazy runner renames pytest nodes through
+``Node._nodeid``, which pytest 9.2 no longer has. The schema is built the way
+``manage.py spectacular`` builds it (no request, no database), which is what ``/api/schema/``
+serves; ``test_schema_endpoint_serves_the_fuzzed_schema`` pins that they are the same.
+"""
+
+import io
+import json
+import os
+
+import pytest
+import schemathesis
+from django.contrib.auth import get_user_model
+from django.core import signals
+from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    ignored_auth,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+FUZZ_SEED = 1
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    ignored_auth,
+]
+# The demo accounts stand in for the conftest personas (same roles and affiliations: Viet
+# Nam's chair, Malaysia's delegate, the WCO): the persona fixtures create administrations of
+# their own, which clash with the demo data's.
+DEMO_ACCOUNTS = {
+    "anonymous": None,
+    "delegate": "delegate.my",
+    "partner": "partner.wco",
+    "chair": "chair.vn",
+    "secretariat": "secretariat",
+}
+
+
+def _published_schema() -> dict:
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    # Through the JSON renderer, like the endpoint: dates and lazy strings become JSON.
+    return json.loads(OpenApiJsonRenderer().render(generated, renderer_context={}))
+
+
+WSGI_APP = get_wsgi_application()
+schema = schemathesis.openapi.from_dict(
+    _published_schema(),
+    config=schemathesis.Config.from_dict(
+        {"seed": FUZZ_SEED, "generation": {"max-examples": FUZZ_EXAMPLES, "database": "none"}}
+    ),
+)
+# Requests go to the app in-process (Host: localhost, allowed by tests/settings.py).
+schema.app = WSGI_APP
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data set (administrations, bodies, meetings with documents, the Strategic
+    Plan, consultations, reports), loaded once for the module inside a transaction that is
+    rolled back at the end; each test's own transaction nests inside it as a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # The loader refuses to create accounts with a known password without DEBUG.
+        with override_settings(DEBUG=True):
+            call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """A server closes the database connection around each request; Django's test client
+    skips that, and so must these in-process calls, or the test's transaction is gone."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(params=list(DEMO_ACCOUNTS))
+def auth_headers(request, demo_data, db):
+    """The Authorization header of one role's demo account (none for anonymous)."""
+    username = DEMO_ACCOUNTS[request.param]
+    if username is None:
+        return {}
+    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=username))
+    return {"Authorization": f"Token {token.key}"}
+
+
+# Failures found in code that its owners were still changing when this file was written; each
+# is fixed in its app and then removed here (strict: a fixed one fails until removed).
+KNOWN_FAILURES = {
+    "GET /api/v1/bodies/": "Body.reports_to is null for the top body; the schema says string",
+    "GET /api/v1/milestones/": "plan=0.5 (a number) is accepted though the schema says integer",
+}
+
+
+@schema.include(path_regex="^/api/v1/").parametrize()
+# The fixtures hold what every generated request shares (the token, the demo data); what a
+# request writes is rolled back with the test, after all of its examples.
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_api_conforms_to_its_schema(case, auth_headers, request):
+    known = KNOWN_FAILURES.get(case.operation.label)
+    if known and auth_headers:
+        request.applymarker(pytest.mark.xfail(reason=known, strict=True))
+    case.call_and_validate(headers=auth_headers, checks=CHECKS)
+
+
+def test_schema_endpoint_serves_the_fuzzed_schema(client):
+    assert client.get("/api/schema/?format=json").json() == _published_schema()
