@@ -206,3 +206,18 @@ def test_expired_claims_are_released_by_the_planner(cycle, settings):
     plan = dispatch.plan_due(moment + dt.timedelta(seconds=61))
     assert plan.released == 1 and row.pk in plan.to_queue
 
+
+
+def test_escalation_goes_to_the_head_with_the_secretariat_in_copy(cycle, malaysia, delegate,
+                                                                  secretariat):
+    from secretariat.models import Contact
+
+    Contact.objects.create(administration=malaysia, full_name="Dato' Head", is_head=True,
+                           email="Head@customs.gov.my")
+    row = ReminderDispatch.objects.get(administration=malaysia, kind="T+14-escalation")
+    recipients = dispatch.recipients_for(row)
+    assert recipients.to == ["head@customs.gov.my"]
+    assert recipients.cc == [secretariat.email]
+    ordinary = dispatch.recipients_for(
+        ReminderDispatch.objects.get(administration=malaysia, kind="T-7"))
+    assert (ordinary.to, ordinary.cc) == ([delegate.email], [])
