@@ -13,9 +13,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from secretariat.pagination import PortalPagination
 from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
 from workgroups.models import Body, Milestone, MilestoneStatus
@@ -152,10 +152,10 @@ def _parse_if_match(header: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-class CountWhenNeededPagination(LimitOffsetPagination):
-    """Limit/offset pagination that fetches the page first and skips the ``COUNT`` when the
-    page itself shows where the list ends (a non-empty page shorter than the limit): the
-    common case of a filtered list, and one query less."""
+class CountWhenNeededPagination(PortalPagination):
+    """The portal's pagination (strict ``limit``/``offset``), fetching the page first and
+    skipping the ``COUNT`` when the page itself shows where the list ends (a non-empty page
+    shorter than the limit): the common case of a filtered list, and one query less."""
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
