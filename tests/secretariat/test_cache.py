@@ -11,6 +11,7 @@ DEAD = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def dead_cache(settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "secretariat.cache.ResilientRedisCache",
             "LOCATION": DEAD,
