@@ -2,6 +2,7 @@
 the text extraction behind search, and documents cited as evidence of milestones."""
 
 import datetime as dt
+import ipaddress
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,16 +177,26 @@ def download_record(
     return DownloadLog.objects.create(
         version=version,
         user=user if getattr(user, "is_authenticated", False) else None,
-        ip=ip or None,
+        ip=_address_or_none(ip),
         channel=channel,
     )
+
+
+def _address_or_none(ip: str | None) -> str | None:
+    # REMOTE_ADDR is empty behind a Unix-socket proxy and "-" from ``client_ip``: a download
+    # is recorded without an address rather than failing on the column's type.
+    try:
+        return str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        return None
 
 
 def downloads_record(*, user, versions: list[DocumentVersion], ip: str | None) -> None:
     """One row per file of a meeting pack, in one query."""
     user = user if getattr(user, "is_authenticated", False) else None
     DownloadLog.objects.bulk_create(
-        DownloadLog(version=v, user=user, ip=ip or None, channel=DownloadLog.Channel.PACK)
+        DownloadLog(version=v, user=user, ip=_address_or_none(ip),
+                    channel=DownloadLog.Channel.PACK)
         for v in versions
     )
 

@@ -28,6 +28,13 @@ class PortalAutoSchema(AutoSchema):
     path with parameters, 429 where a throttle applies. Operations document anything more
     specific (412, 428...) with ``extend_schema``."""
 
+    def _get_filter_parameters(self):
+        # django-filter reads an empty value as "no filter" (what an HTML filter form sends).
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            parameter["allowEmptyValue"] = True
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -9,18 +9,19 @@ from rest_framework.pagination import LimitOffsetPagination
 
 
 class PortalPagination(LimitOffsetPagination):
-    """Limit/offset pagination that refuses what is not a whole number (400) instead of
-    silently falling back to the first page, and caps ``offset`` so a huge value cannot
-    overflow the database's OFFSET."""
+    """Limit/offset pagination that refuses what is not a whole number in range (400)
+    instead of silently falling back to the first page; the bounds keep a huge value from
+    overflowing the database's LIMIT/OFFSET (a 500)."""
 
+    max_limit = 1000
     max_offset = 2**31 - 1
 
     def get_limit(self, request):
         raw = request.query_params.get(self.limit_query_param)
         if raw is None:
             return self.default_limit
-        limit = self._whole_number(self.limit_query_param, raw, minimum=1)
-        return min(limit, self.max_limit) if self.max_limit else limit
+        return self._whole_number(self.limit_query_param, raw, minimum=1,
+                                  maximum=self.max_limit)
 
     def get_offset(self, request):
         raw = request.query_params.get(self.offset_query_param)
@@ -30,18 +31,18 @@ class PortalPagination(LimitOffsetPagination):
                                   maximum=self.max_offset)
 
     @staticmethod
-    def _whole_number(name, raw, *, minimum, maximum=None):
+    def _whole_number(name, raw, *, minimum, maximum):
         value = int(raw) if raw.isascii() and raw.isdigit() else None
-        if value is None or value < minimum or (maximum is not None and value > maximum):
-            bound = f" between {minimum} and {maximum}" if maximum is not None else (
-                f" of at least {minimum}")
-            raise exceptions.ValidationError({name: [f"Send a whole number{bound}."]})
+        if value is None or not minimum <= value <= maximum:
+            raise exceptions.ValidationError(
+                {name: [f"Send a whole number between {minimum} and {maximum}."]}
+            )
         return value
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         bounds = {
-            self.limit_query_param: {"minimum": 1},
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
             self.offset_query_param: {"minimum": 0, "maximum": self.max_offset},
         }
         for parameter in parameters:
