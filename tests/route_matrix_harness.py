@@ -76,8 +76,8 @@ def concrete(name: str, route: str, objects: dict) -> str:
         kind = ("consultation" if "consultation" in route else
                 "document" if "document" in route else
                 "meeting" if "meeting" in route else
-                "report" if "report" in route else
-                "cycle" if "cycles" in route else
+                "cycle" if "cycles/" in route else
+                "report" if "reports/" in route else
                 "participation" if "cells" in route else "milestone")
         route = route.replace("<int:pk>", str(objects[kind]))
         route = route.replace("<pk>", str(objects[kind]))

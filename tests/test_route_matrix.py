@@ -1,0 +1,68 @@
+"""T4: every route, method and role answers as the matrix in ``tests/route_matrix.py`` says.
+
+The test walks the URL resolver, so a new route without a matrix row fails it: whoever adds a
+route decides, in one reviewed table, who may reach it. Objects in the URLs come from the demo
+data and are chosen to be sensitive (an unpublished milestone, a restricted paper, another
+administration's report, an unpublished consultation).
+
+To print the table as the code behaves now (then review every changed cell before pasting it):
+``MATRIX_PRINT=1 pytest tests/test_route_matrix.py -s``.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from secretariat.models import Partner, Role
+from tests.factories import make_person
+from tests.route_matrix import EXPECTED
+from tests.route_matrix_harness import ROLES, USERNAMES, concrete, demo_objects, walk
+
+METHODS = ("get", "post")
+
+
+@pytest.fixture
+def demo_users(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settings.DEBUG = False
+    make_person("partner.japan-customs", Role.PARTNER,
+                partner=Partner.objects.get(slug="japan-customs"))
+    users = get_user_model().objects
+    return {role: users.get(username=name) for role, name in USERNAMES.items()}
+
+
+def test_every_route_has_a_matrix_row():
+    routes = {name for name, _ in walk()}
+    assert sorted(routes - set(EXPECTED)) == [], "routes without a row in tests/route_matrix.py"
+    assert sorted(set(EXPECTED) - routes) == [], "rows for routes that no longer exist"
+
+
+def test_each_role_gets_the_status_the_matrix_says(client, demo_users):
+    objects = demo_objects()
+    mismatches, printed = [], []
+    for name, route in walk():
+        actual = []
+        for method in METHODS:
+            statuses = []
+            for role in ROLES:
+                client.logout()
+                if role != "anonymous":
+                    client.force_login(demo_users[role])
+                url = concrete(name, route, objects)
+                statuses.append(getattr(client, method)(url).status_code)
+            actual.append(statuses)
+        printed.append(f'    "{name}": ({actual[0]}, {actual[1]}),')
+        expected = EXPECTED.get(name)
+        if expected is None:
+            continue
+        for method, want, got in zip(METHODS, expected, actual, strict=True):
+            for role, w, g in zip(ROLES, want, got, strict=True):
+                if w != g:
+                    mismatches.append(f"{method.upper()} {name} as {role}: {g}, expected {w}")
+    if os.environ.get("MATRIX_PRINT"):
+        print("\n".join(printed))
+    assert mismatches == []
+    assert len(printed) * len(METHODS) * len(ROLES) >= 500  # the matrix is the whole portal
