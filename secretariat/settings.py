@@ -165,10 +165,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Idle sessions end after 30 minutes (the cookie is refreshed on every request); any session
-# ends 12 hours after login whatever the activity (SessionLifetimeMiddleware).
+# Idle sessions end after 30 minutes (SessionLifetimeMiddleware refreshes an active session
+# once a minute); any session ends 12 hours after login whatever the activity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -220,3 +220,17 @@ def test_password_reset_by_email_and_the_link_expires(client, settings):
         traveller.shift(dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60))
         response = client.get(f"/accounts/reset/{uid}/{token}/", follow=True)
     assert b"This link is no longer valid" in response.content
+
+
+@pytest.mark.django_db
+def test_an_active_session_is_written_at_most_once_a_minute(client, delegate, password,
+                                                           django_assert_num_queries):
+    with time_machine.travel(START, tick=False) as traveller:
+        post_login(client, delegate.username, password)
+        client.get("/accounts/profile/")
+        # session read + user: no write while the last refresh is under a minute old
+        with django_assert_num_queries(2):
+            client.get("/healthz/live")
+        traveller.shift(dt.timedelta(seconds=61))
+        with django_assert_num_queries(5):  # + the refresh (UPDATE inside a savepoint pair)
+            client.get("/healthz/live")
