@@ -15,6 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from secretariat.api import BooleanFilter, IdFilter
+from secretariat.openapi import ErrorDetailSerializer
 from secretariat.pagination import PortalPagination
 from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
@@ -23,7 +25,8 @@ from workgroups.services import Conflict, milestone_history, milestone_update
 
 
 class BodySerializer(serializers.ModelSerializer):
-    reports_to = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The DG meeting reports to no one.
+    reports_to = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Body
@@ -68,6 +71,13 @@ class MilestonePatchSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class PreconditionFailedSerializer(serializers.Serializer):
+    """412: a malformed If-Match, or a stale one (then with the milestone as it is now)."""
+
+    detail = serializers.CharField()
+    current = MilestoneSerializer(required=False)
+
+
 class HistorySerializer(serializers.Serializer):
     history_id = serializers.IntegerField()
     version = serializers.IntegerField()
@@ -83,11 +93,11 @@ class HistorySerializer(serializers.Serializer):
 class MilestoneFilter(django_filters.FilterSet):
     body = django_filters.CharFilter(field_name="body__code")
     lead_administration = django_filters.CharFilter(field_name="lead_administrations__code")
-    plan = django_filters.NumberFilter(field_name="action_line__goal__plan")
+    plan = IdFilter(field_name="action_line__goal__plan")
     status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    overdue = BooleanFilter(method="filter_overdue")
 
     class Meta:
         model = Milestone
@@ -217,7 +227,8 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(
         request=MilestonePatchSerializer,
-        responses={200: MilestoneSerializer},
+        responses={200: MilestoneSerializer, 412: PreconditionFailedSerializer,
+                   428: ErrorDetailSerializer},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                                      description='The ETag of the GET, e.g. "3".')],
     )
@@ -265,7 +276,8 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return response
 
     @extend_schema(responses=HistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # The whole history as a plain list: no list filters, no pagination.
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, pk=None):
         """The recorded changes, newest first, unpaginated (a milestone has tens of them).
         Read-only: history has no edit or delete endpoint."""

@@ -86,7 +86,9 @@ def history_summaries(records) -> list[ChangeSummary]:
     the row preceding the oldest change you want; no query per row."""
     ordered = sorted(records, key=lambda r: (r.history_date, r.history_id))
     summaries = []
-    for previous, record in zip([None, *ordered[:-1]], ordered, strict=True):
+    # Each row with the one before it; no rows at all (an If-Match ahead of the record) is
+    # no changes, not a length mismatch.
+    for previous, record in zip([None, *ordered], ordered, strict=False):
         if record.history_type != "~" or previous is None:
             continue
         delta = record.diff_against(previous, included_fields=list(EDITABLE_FIELDS))
