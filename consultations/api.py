@@ -13,7 +13,7 @@ from consultations.selectors import consultations_visible_to
 from meetings.models import Document
 from secretariat.api import IdFilter, YearFilter
 from secretariat.models import Partner
-from workgroups.api import CountWhenNeededPagination
+from secretariat.pagination import CountWhenNeededPagination
 
 
 class PartnerSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from secretariat.api import BooleanFilter, IdFilter
 from secretariat.openapi import ErrorDetailSerializer
-from secretariat.pagination import PortalPagination
+from secretariat.pagination import CountWhenNeededPagination
 from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
 from workgroups.models import Body, Milestone, MilestoneStatus
@@ -160,27 +160,6 @@ def _parse_if_match(header: str) -> int | None:
         value = value[2:]
     value = value.strip('"')
     return int(value) if value.isdigit() else None
-
-
-class CountWhenNeededPagination(PortalPagination):
-    """The portal's pagination (strict ``limit``/``offset``), fetching the page first and
-    skipping the ``COUNT`` when the page itself shows where the list ends (a non-empty page
-    shorter than the limit): the common case of a filtered list, and one query less."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self.request = request
-        self.limit = self.get_limit(request)
-        if self.limit is None:
-            return None
-        self.offset = self.get_offset(request)
-        rows = list(queryset[self.offset:self.offset + self.limit])
-        if len(rows) < self.limit and (rows or self.offset == 0):
-            self.count = self.offset + len(rows)
-        else:
-            self.count = self.get_count(queryset)
-        if self.count > self.limit and self.template is not None:
-            self.display_page_controls = True
-        return rows
 
 
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
