@@ -17,6 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from consultations import ical, selectors, services
 from secretariat.access import role_of
+from secretariat.caching import cache_public_page
 from secretariat.security_log import log_event
 
 
@@ -70,6 +71,7 @@ class ScheduleFilterForm(forms.Form):
 
 
 @require_GET
+@cache_public_page(seconds=60)
 def schedule_page(request):
     """The public schedule: what the viewer may see, upcoming first, then the record."""
     user = request.user

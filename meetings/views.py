@@ -20,12 +20,14 @@ from meetings.forms import (
 from meetings.models import Delegation, Document, DownloadLog
 from meetings.panels import meeting_sections_for
 from secretariat.access import Clearance, can_edit_content, clearance_of, is_secretariat
+from secretariat.caching import cache_public_page
 from secretariat.security_log import client_ip
 from workgroups.access import EditRights
 from workgroups.models import Body
 
 
 @require_GET
+@cache_public_page(seconds=60)
 def meeting_list(request):
     bodies = list(Body.objects.order_by("code"))
     form = MeetingFilterForm(request.GET or None, bodies=bodies)

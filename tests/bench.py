@@ -31,9 +31,12 @@ TARGETS = [
     ("home, anonymous", "/", "anonymous"),
     ("home, logged in", "/", "session"),
     ("dashboard, logged in", "/plan/", "session"),
+    ("dashboard, anonymous (cached tier)", "/plan/", "anonymous"),
     ("DRF list of 50 milestones", "/api/v1/milestones/?limit=50", "token"),
     ("DRF list of meetings", "/api/v1/meetings/?limit=50", "token"),
+    ("DRF list of consultations", "/api/v1/consultations/?limit=50", "token"),
     ("public consultation schedule", "/consultations/", "anonymous"),
+    ("public meeting list", "/meetings/", "anonymous"),
     ("meeting list, logged in", "/meetings/", "session"),
 ]
 

@@ -50,3 +50,12 @@ def test_a_flash_message_is_never_cached_for_others(client, settings):
     assert b"Only for you" in client.get("/").content
     client.cookies.clear()
     assert b"Only for you" not in client.get("/").content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/meetings/", "/consultations/", "/plan/", "/bodies/"])
+def test_public_lists_come_from_memory_for_anonymous_visitors(client, path,
+                                                             django_assert_num_queries):
+    assert client.get(path).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(path).status_code == 200
