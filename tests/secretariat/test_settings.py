@@ -120,3 +120,10 @@ def test_celery_is_configured_for_at_least_once_delivery_and_fast_failure():
     assert conf.broker_url.startswith("redis://")
     for name, entry in conf.beat_schedule.items():
         assert entry["options"]["expires"] < entry["schedule"], name
+
+
+def test_migrations_can_be_checked_without_a_secret(tmp_path):
+    """A code-generation command needs no secret; serving commands still refuse (above)."""
+    result = run_django(["makemigrations", "--check", "--dry-run"], VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
