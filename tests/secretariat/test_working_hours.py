@@ -30,9 +30,14 @@ def test_night_goes_to_the_next_morning_and_the_weekend_to_monday():
     # 02:00 on Wednesday 2 December in Yangon -> 09:00 the same day.
     assert YANGON.next_opening(dt.datetime(2026, 12, 1, 19, 30, tzinfo=UTC)) == \
         dt.datetime(2026, 12, 2, 2, 30, tzinfo=UTC)
-    # Friday 4 December 18:00 in Dili -> Monday 7 December 09:00 Dili.
+    # Friday 4 December 18:00 in Dili -> past the weekend and Timor-Leste's public holidays
+    # of Monday 7 and Tuesday 8 December -> Wednesday 9 December 09:00 Dili.
+    assert DILI.holiday_name(dt.date(2026, 12, 7)) and DILI.holiday_name(dt.date(2026, 12, 8))
     assert DILI.next_opening(dt.datetime(2026, 12, 4, 9, 0, tzinfo=UTC)) == \
-        dt.datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
+        dt.datetime(2026, 12, 9, 0, 0, tzinfo=UTC)
+    # The same Friday evening in Yangon -> Monday 7 December 09:00 Yangon.
+    assert YANGON.next_opening(dt.datetime(2026, 12, 4, 12, 0, tzinfo=UTC)) == \
+        dt.datetime(2026, 12, 7, 2, 30, tzinfo=UTC)
     inside = dt.datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
     assert YANGON.next_opening(inside) == inside
 
