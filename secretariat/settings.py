@@ -325,7 +325,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir),
-        "store_processed": False,
+        "control_folder": str(_broker_dir / "control"), "store_processed": False,
     }
 # A request that enqueues must fail fast when Redis is down; the sweeper re-queues later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
