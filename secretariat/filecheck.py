@@ -41,6 +41,12 @@ MAX_RELS_PARTS = 500
 MAX_SHEET_CELLS = 1_000_000
 MAX_PDF_PAGES = 2000
 MAX_PDF_ANNOTATIONS = 50_000
+# Opening a PDF reads its whole cross-reference table: bounded by the number of objects, which
+# the trailer declares in a few bytes at the end of the file.
+MAX_PDF_OBJECTS = 300_000
+# Damaged PDFs are repaired (pypdf's non-strict mode re-reads every object header) only when
+# small: the repair is what makes a large file expensive.
+MAX_PDF_OBJECTS_TO_REPAIR = 20_000
 # Wall-clock budget of one inspection: far below gunicorn's timeout, so a hostile file costs a
 # refusal, never a worker.
 CHECK_SECONDS = 4.0
@@ -304,8 +310,21 @@ def inspect_pdf(file, *, max_pages: int = MAX_PDF_PAGES) -> int:
 
     budget = _Budget(CHECK_SECONDS)
     try:
+        objects = _declared_objects(file)
+        if objects > MAX_PDF_OBJECTS:
+            raise ValidationError(
+                f"The PDF has {objects:,} objects; the limit is {MAX_PDF_OBJECTS:,}.",
+                code="too_complex",
+            )
         file.seek(0)
-        reader = PdfReader(file)
+        try:
+            reader = PdfReader(file, strict=True)
+        except PyPdfError:
+            if objects > MAX_PDF_OBJECTS_TO_REPAIR:
+                raise
+            file.seek(0)
+            reader = PdfReader(file, strict=False)
+        budget.check()
         if reader.is_encrypted:
             # Policy: papers are protected by the portal's access levels, not by passwords
             # the secretariat would have to circulate; an encrypted PDF cannot be indexed.
@@ -332,6 +351,25 @@ def inspect_pdf(file, *, max_pages: int = MAX_PDF_PAGES) -> int:
         raise ValidationError("The PDF is damaged and cannot be read.", code="damaged_pdf") from exc
     finally:
         file.seek(0)
+
+
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+_SIZE = re.compile(rb"/Size\s+(\d+)")
+
+
+def _declared_objects(file) -> int:
+    """The object count the last trailer (or cross-reference stream) declares; 0 if none is
+    found, in which case pypdf's own parsing decides. Reads two small windows of the file."""
+    file.seek(0, 2)
+    end = file.tell()
+    file.seek(max(0, end - 2048))
+    tail = file.read(2048)
+    sizes = [int(m) for m in _SIZE.findall(tail)]
+    found = _STARTXREF.findall(tail)
+    if found and int(found[-1]) < end:
+        file.seek(int(found[-1]))
+        sizes += [int(m) for m in _SIZE.findall(file.read(4096))]
+    return max(sizes, default=0)
 
 
 def _check_catalog(root, budget) -> None:

@@ -28,7 +28,9 @@ def pdf_with_pages(count: int, *, catalog_extra: bytes = b"", page_extra: bytes 
     """``count`` pages in one flat page tree; 1 catalog, 2 pages root, 3 content, 4.. pages."""
     stream = b"BT /F1 12 Tf 72 720 Td (ASEAN customs) Tj ET"
     first_page = 4
-    extra_first = first_page + count
+    extra_first = b"%d" % (first_page + count)  # "{EXTRA}" in any part: the first extra object
+    catalog_extra = catalog_extra.replace(b"{EXTRA}", extra_first)
+    page_extra = page_extra.replace(b"{EXTRA}", extra_first)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
         b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (first_page + i) for i in range(count))
@@ -38,7 +40,7 @@ def pdf_with_pages(count: int, *, catalog_extra: bytes = b"", page_extra: bytes 
     page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
             + page_extra + b" >>")
     objects += [page] * count
-    objects += [o.replace(b"{EXTRA}", b"%d" % extra_first) for o in extra_objects]
+    objects += [o.replace(b"{EXTRA}", extra_first) for o in extra_objects]
     return pdf_from_objects(objects)
 
 
