@@ -65,3 +65,28 @@ class PortalUserAdmin(UserAdmin):
     def affiliation(self, obj):
         profile = getattr(obj, "profile", None)
         return profile.affiliation if profile else "—"
+
+
+# --- Second factor (issue 10) -------------------------------------------------------------------
+
+
+@admin.action(description="Reset the second factor (lost device)")
+def reset_second_factor(modeladmin, request, queryset):
+    """Only the secretariat resets a second factor; each reset is a security-log line."""
+    from django.contrib import messages
+
+    from secretariat.access import is_secretariat
+    from secretariat.mfa import second_factor_reset
+
+    if not is_secretariat(request.user):
+        modeladmin.message_user(request, "Only the ASEAN Secretariat can reset a second factor.",
+                                messages.ERROR)
+        return
+    for user in queryset:
+        second_factor_reset(actor=request.user, user=user, request=request)
+    modeladmin.message_user(
+        request, f"Second factor reset for {queryset.count()} account(s); they enrol again at "
+        "their next login.", messages.SUCCESS)
+
+
+PortalUserAdmin.actions = [*PortalUserAdmin.actions, reset_second_factor]

@@ -49,7 +49,20 @@ def profile_page(request):
             return redirect("profile")
     elif request.method == "POST":
         return HttpResponseBadRequest("This account has no profile yet.")
-    return render(request, "secretariat/profile.html", {"profile": profile, "form": form})
+    return render(request, "secretariat/profile.html", {
+        "profile": profile, "form": form, **_security_context(request)})
+
+
+def _security_context(request) -> dict:
+    """The profile's security card: second factor and API tokens (issue 10)."""
+    from secretariat import mfa, tokens
+    from secretariat.access import must_use_second_factor
+
+    return {
+        "mfa_enrolled": mfa.confirmed_totp(request.user) is not None,
+        "mfa_required": must_use_second_factor(request.user),
+        "api_tokens": list(tokens.tokens_of(request.user)),
+    }
 
 
 @never_cache
