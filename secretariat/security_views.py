@@ -7,6 +7,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -128,3 +129,27 @@ def logout_everywhere(request):
     log_event("logout_everywhere", request, level=logging.INFO)
     logout(request)
     return redirect("login")
+
+
+# --- Password reset, throttled (issue 10) ------------------------------------------------
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, with two limits: per client address (a 429), and per account
+    (further requests show the same "check your inbox" page but send nothing, so the limit
+    neither floods the person's inbox nor tells a stranger whether the address exists)."""
+
+    def post(self, request, *args, **kwargs):
+        from secretariat import throttles
+
+        if limited := throttles.limit(request, "password_reset"):
+            return limited
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        from secretariat import throttles
+
+        email = form.cleaned_data["email"].strip().lower()
+        if throttles.limit(self.request, "password_reset_account", ident=f"email:{email}"):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)

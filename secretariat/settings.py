@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "secretariat.middleware.RequestIdMiddleware",
+    # NUL bytes and undecodable text are a 400 before anything reads them (issue 10).
+    "secretariat.middleware.BadInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

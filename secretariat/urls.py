@@ -11,6 +11,10 @@ from secretariat import api, security_views, views
 admin.site.site_header = "ASEAN Customs Portal — Secretariat"
 admin.site.site_title = "ASEAN Customs Portal admin"
 handler403 = "secretariat.views.permission_denied"
+# JSON under /api/, the portal's pages elsewhere (issue 10).
+handler400 = "secretariat.views.bad_request"
+handler404 = "secretariat.views.page_not_found"
+handler500 = "secretariat.views.server_error"
 
 # Swagger UI sets inline styles as it renders; this page alone may, scripts stay 'self'.
 api_docs = csp_override(
@@ -37,6 +41,8 @@ urlpatterns = [
     path("accounts/tokens/revoke/", security_views.token_revoke, name="token_revoke"),
     path("accounts/logout-everywhere/", security_views.logout_everywhere,
          name="logout_everywhere"),
+    path("accounts/password_reset/", security_views.ThrottledPasswordResetView.as_view(),
+         name="password_reset"),
     # --- end issue 10 ---
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

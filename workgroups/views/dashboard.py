@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -75,7 +75,7 @@ def _dashboard_context(request, today, filters, rights, members) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def dashboard(request):
     """The plan's figures and milestones. The content is cached as rendered text for the
@@ -115,7 +115,7 @@ def _export_name(board, ext: str) -> str:
     return f"spcd-{period}-milestones-{board.today:%Y%m%d}.{ext}"
 
 
-@require_GET
+@require_safe
 def export_csv(request):
     board, today = _board(request)
     buffer = io.StringIO()
@@ -129,7 +129,7 @@ def export_csv(request):
     return response
 
 
-@require_GET
+@require_safe
 def export_xlsx(request):
     board, today = _board(request)
     # Write-only mode streams rows: 2,000 milestones in a fraction of the normal mode's time.
