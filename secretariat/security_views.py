@@ -105,7 +105,11 @@ def two_factor_remove(request):
         messages.error(request, "Your role requires a second factor; the ASEAN Secretariat "
                                 "can reset it if you lose your phone.")
         return redirect("profile")
-    mfa.second_factor_reset(actor=request.user, user=request.user, request=request)
+    user = request.user
+    # This browser's session first: the reset deletes every session row of the person, and a
+    # request must not end with its own session deleted under it.
+    logout(request)
+    mfa.second_factor_reset(actor=user, user=user, request=request)
     return redirect("login")
 
 
@@ -124,10 +128,10 @@ def token_revoke(request):
 def logout_everywhere(request):
     """End every session and API token of the person, this browser's included."""
     user = request.user
+    log_event("logout_everywhere", request, level=logging.INFO)
+    logout(request)  # this browser's session first (see two_factor_remove)
     tokens.tokens_revoke_all(user=user, reason="logout_everywhere", request=request)
     mfa.sessions_end_all(user=user)
-    log_event("logout_everywhere", request, level=logging.INFO)
-    logout(request)
     return redirect("login")
 
 
@@ -139,16 +143,12 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
     (further requests show the same "check your inbox" page but send nothing, so the limit
     neither floods the person's inbox nor tells a stranger whether the address exists)."""
 
-    def post(self, request, *args, **kwargs):
-        from secretariat import throttles
-
-        if limited := throttles.limit(request, "password_reset"):
-            return limited
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
+        # Counted when an email would be sent: an empty or invalid form costs nothing.
         from secretariat import throttles
 
+        if limited := throttles.limit(self.request, "password_reset"):
+            return limited
         email = form.cleaned_data["email"].strip().lower()
         if throttles.limit(self.request, "password_reset_account", ident=f"email:{email}"):
             return redirect(self.get_success_url())
