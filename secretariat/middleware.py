@@ -109,8 +109,8 @@ class BadInputMiddleware:
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
     def problem(self, request) -> str | None:
-        raw_path = request.META.get("PATH_INFO", "")
-        if "\x00" in request.path_info or not _utf8(raw_path.encode("latin-1", "replace")):
+        # Django already re-percent-encodes path bytes that are not UTF-8; NUL it passes on.
+        if "\x00" in request.path_info:
             return "path"
         query = request.META.get("QUERY_STRING", "")
         if query:

@@ -86,8 +86,9 @@ NUL_ROLES = ("anonymous", "delegate", "partner", "secretariat")
 
 
 def test_nul_bytes_in_paths_queries_and_forms_never_give_500(client, demo_users):
-    """Every route, a role of each kind: a NUL in the query string, in each string path parameter and
-    in form fields is a 4xx (the middleware's 400, or the route's own refusal first)."""
+    """Every route, a role of each kind: a NUL in the query string, in each string path
+    parameter and in form fields is a 4xx (the middleware's 400, or the route's own refusal
+    first)."""
     objects = demo_objects()
     nul_objects = _nul_objects(objects)
     failures, statuses = [], []
