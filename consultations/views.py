@@ -12,34 +12,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
-from django.views.decorators.http import require_GET, require_POST
-from rest_framework.throttling import SimpleRateThrottle
+from django.views.decorators.http import require_POST, require_safe
 
 from consultations import ical, selectors, services
+from secretariat import throttles
 from secretariat.access import role_of
 from secretariat.caching import cache_public_page
 from secretariat.security_log import log_event
 
 
-class FeedThrottle(SimpleRateThrottle):
-    """Per-IP limit on calendar files: each one is built from the database on request."""
-
-    scope = "consultation_feeds"
-    rate = "60/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 def _throttled(request) -> HttpResponse | None:
-    throttle = FeedThrottle()
-    if throttle.allow_request(request, None):
-        return None
-    log_event("throttled", request, level=logging.WARNING, path=request.path)
-    response = HttpResponse("Too many calendar requests; try again in a minute.", status=429,
-                            content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = str(int(throttle.wait() or 60))
-    return response
+    # Each calendar file is built from the database on request: a per-address limit.
+    return throttles.limit(request, "consultation_feeds")
 
 
 def _ics_response(
@@ -70,7 +54,7 @@ class ScheduleFilterForm(forms.Form):
         ]
 
 
-@require_GET
+@require_safe
 @cache_public_page(seconds=60)
 def schedule_page(request):
     """The public schedule: what the viewer may see, upcoming first, then the record."""
@@ -98,7 +82,7 @@ def _private_feed_path(token: str) -> str:
     return reverse("consultations:private_feed", args=[token])
 
 
-@require_GET
+@require_safe
 def consultation_page(request, pk: int):
     consultation = selectors.consultation_get(request.user, pk)
     documents = [
@@ -110,7 +94,7 @@ def consultation_page(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_consultations_page(request):
     partner, series, consultations = selectors.partner_page(request.user)
     token = services.calendar_token_for(user=request.user)
@@ -138,9 +122,11 @@ def _alarm(request) -> int | None:
     return ical.parse_alarm(request.GET.get("alarm"))
 
 
-@require_GET
+@require_safe
 def event_ics(request, pk: int):
     """“Add to calendar”: one consultation as a .ics file."""
+    if limited := _throttled(request):
+        return limited
     consultation = selectors.consultation_get(request.user, pk)
     try:
         alarm = _alarm(request)
@@ -156,7 +142,7 @@ def event_ics(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def public_feed(request):
     """Published consultations for anyone, whatever the session: this URL gets shared."""
     if limited := _throttled(request):
@@ -173,7 +159,7 @@ def public_feed(request):
     return _ics_response(request, body, private=False)
 
 
-@require_GET
+@require_safe
 def private_feed(request, token: str):
     """The feed of the token's owner, seen with their rights; no session needed."""
     if limited := _throttled(request):

@@ -17,6 +17,7 @@ from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meet
 from secretariat.access import can_edit_content
 from secretariat.api import BooleanFilter, YearFilter
 from secretariat.security_log import client_ip
+from secretariat.throttles import PortalScopedRateThrottle
 
 # --- Meetings ---------------------------------------------------------------------------------
 
@@ -167,6 +168,13 @@ class DocumentViewSet(
     filterset_class = DocumentFilter
     permission_classes = [permissions.IsAuthenticated, CanUploadOrReadOnly]
     parser_classes = [MultiPartParser, FormParser]
+
+    def get_throttles(self):
+        # Uploads are inspected and stored: a per-person limit on creating files (issue 10).
+        if self.action in {"create", "versions"}:
+            self.throttle_scope = "uploads"
+            return [PortalScopedRateThrottle()]
+        return super().get_throttles()
 
     def get_queryset(self):
         # Queries per page: count, documents joined to their latest version (+ the

@@ -37,14 +37,14 @@ def version_response(document: Document, version: DocumentVersion) -> HttpRespon
         response = HttpResponse(content_type=version.content_type)
         response["X-Accel-Redirect"] = NGINX_INTERNAL_PREFIX + version.file.name
         response["Content-Disposition"] = content_disposition_header(
-            True, version.original_filename
+            True, safe_download_name(version.original_filename)
         )
         response["Content-Length"] = str(version.size)
         return harden(response, public=public)
     response = FileResponse(
         version.file.open("rb"),
         as_attachment=True,
-        filename=version.original_filename,
+        filename=safe_download_name(version.original_filename),
         content_type=version.content_type,
     )
     response.block_size = CHUNK
@@ -78,7 +78,7 @@ def pack_entries(documents: Iterable[Document]) -> list[tuple[str, DocumentVersi
         if version is None:
             continue
         prefix = f"Item {doc.agenda_item.number} - " if doc.agenda_item_id else ""
-        name = f"{prefix}{version.original_filename}"
+        name = safe_download_name(f"{prefix}{version.original_filename}")
         if name in seen:
             stem, dot, ext = name.rpartition(".")
             name = f"{stem} ({doc.pk}).{ext}" if dot else f"{name} ({doc.pk})"
@@ -106,5 +106,31 @@ def zip_stream(entries: list[tuple[str, DocumentVersion]]) -> Iterator[bytes]:
 
 def pack_response(filename: str, entries: list[tuple[str, DocumentVersion]]) -> HttpResponse:
     response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(
+        True, safe_download_name(filename))
     return harden(response, public=False)
+
+
+# --- Names that survive every operating system (issue 10, item 9) -------------------------------
+
+# Windows refuses these characters in a file name, and these device names whatever the
+# extension ("CON.pdf" opens the console); other systems take them all.
+_INVALID = set('<>:"/\\|?*') | {chr(c) for c in range(32)} | {"\x7f"}
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in "123456789¹²³"),
+            *(f"LPT{i}" for i in "123456789¹²³")}
+MAX_DOWNLOAD_NAME = 180
+
+
+def safe_download_name(name: str) -> str:
+    """``name`` as a file name every OS accepts: invalid characters become "_", a device
+    name gets a "_" in front, no trailing dot or space. The stored original name is kept
+    for display; this is only what the browser or unzip tool writes to disk."""
+    cleaned = "".join("_" if ch in _INVALID else ch for ch in name).strip().rstrip(". ")
+    stem = cleaned.split(".", 1)[0].strip().upper()
+    if stem in _DEVICES:
+        cleaned = "_" + cleaned
+    if len(cleaned) > MAX_DOWNLOAD_NAME:
+        stem, dot, ext = cleaned.rpartition(".")
+        cleaned = (stem[: MAX_DOWNLOAD_NAME - len(ext) - 1] + "." + ext) if dot and len(
+            ext) < 10 else cleaned[:MAX_DOWNLOAD_NAME]
+    return cleaned or "document"

@@ -21,7 +21,7 @@ from meetings.models import (
 )
 from meetings.uploads import InspectedUpload, inspect_upload
 from secretariat import jobs
-from secretariat.access import can_edit_content
+from secretariat.access import can_edit_content, clearance_of
 from workgroups.access import EditRights
 from workgroups.models import Milestone
 from workgroups.selectors import milestones_visible_to
@@ -35,6 +35,18 @@ MAX_EXTRACTED_PAGES = 300
 def _require_editor(actor) -> None:
     if not can_edit_content(actor):
         raise PermissionDenied("Only the secretariat and the chair's staff upload documents.")
+
+
+def _within_clearance(actor, access_level: str, embargo_level: str | None) -> None:
+    """An uploader cannot place a paper above what they may read themselves: the upload
+    would vanish from their own view (and a retry would duplicate it). Refused before any
+    byte or row is written."""
+    allowed = clearance_of(actor)
+    for field, level in (("access_level", access_level), ("embargo_level", embargo_level)):
+        if level and AccessLevel(level).clearance > allowed:
+            raise ValidationError({field: [
+                f"You can upload papers up to “{AccessLevel[allowed.name].label}”; "
+                "a paper above that is uploaded by the ASEAN Secretariat."]})
 
 
 def _store_version(
@@ -104,6 +116,7 @@ def document_create(
     """
     _require_editor(actor)
     _validate_placement(meeting, agenda_item)
+    _within_clearance(actor, access_level, embargo_level if embargo_until else None)
     if inspected is None:
         try:
             inspected = inspect_upload(file, filename)

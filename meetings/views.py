@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings import delivery, selectors, services
 from meetings.forms import (
@@ -19,6 +19,7 @@ from meetings.forms import (
 )
 from meetings.models import Delegation, Document, DownloadLog
 from meetings.panels import meeting_sections_for
+from secretariat import throttles
 from secretariat.access import Clearance, can_edit_content, clearance_of, is_secretariat
 from secretariat.caching import cache_public_page
 from secretariat.security_log import client_ip
@@ -26,7 +27,7 @@ from workgroups.access import EditRights
 from workgroups.models import Body
 
 
-@require_GET
+@require_safe
 @cache_public_page(seconds=60)
 def meeting_list(request):
     bodies = list(Body.objects.order_by("code"))
@@ -48,7 +49,7 @@ def meeting_list(request):
     )
 
 
-@require_GET
+@require_safe
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(pk)
     viewer_tz = selectors.viewer_time_zone(request.user)
@@ -82,7 +83,7 @@ def meeting_detail(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def agenda_print(request, pk: int):
     meeting = selectors.meeting_get(pk)
     return render(
@@ -92,7 +93,7 @@ def agenda_print(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def attendance_list(request, pk: int):
     """The list of participants by delegation, for the minutes. Members and above only."""
     if clearance_of(request.user) < Clearance.MEMBERS:
@@ -116,9 +117,12 @@ def attendance_list(request, pk: int):
     )
 
 
-@require_GET
+@require_safe
 def meeting_pack(request, pk: int):
     """A ZIP of the latest version of every paper of the meeting the viewer may read."""
+    # Each pack streams every file of a meeting: a per-person limit (issue 10).
+    if limited := throttles.limit(request, "pack", ident=throttles.user_ident(request)):
+        return limited
     meeting = selectors.meeting_get(pk)
     documents = selectors.documents_visible_to(request.user, meeting=meeting).order_by(
         "agenda_item__parent__position", "agenda_item__position", "title"
@@ -131,7 +135,7 @@ def meeting_pack(request, pk: int):
     return delivery.pack_response(filename, entries)
 
 
-@require_GET
+@require_safe
 def document_detail(request, pk: int):
     document = selectors.document_get(request.user, pk)
     downloads = []
@@ -215,7 +219,7 @@ def _evidence_change(request, document: Document, *, attach: bool):
     return redirect("meetings:document", pk=document.pk)
 
 
-@require_GET
+@require_safe
 def document_download(request, pk: int, number: int | None = None):
     document = selectors.document_get(request.user, pk)
     if number is None:
@@ -224,7 +228,8 @@ def document_download(request, pk: int, number: int | None = None):
             raise PermissionDenied("This document has no file yet.")
     else:
         version = selectors.version_get(document, number)
-    services.download_record(user=request.user, version=version, ip=client_ip(request))
+    if request.method == "GET":  # HEAD asks about the file; only a GET is a download
+        services.download_record(user=request.user, version=version, ip=client_ip(request))
     return delivery.version_response(document, version)
 
 
@@ -234,6 +239,10 @@ def document_upload(request, pk: int):
     if not can_edit_content(request.user):
         raise PermissionDenied
     meeting = selectors.meeting_get(pk)
+    if request.method == "POST" and (
+        limited := throttles.limit(request, "uploads", ident=throttles.user_ident(request))
+    ):
+        return limited
     form = DocumentUploadForm(
         request.POST or None, request.FILES or None, meeting=meeting, request=request
     )
@@ -271,6 +280,8 @@ def document_version_upload(request, pk: int):
     if not can_edit_content(request.user):
         raise PermissionDenied
     document = selectors.document_get(request.user, pk)
+    if limited := throttles.limit(request, "uploads", ident=throttles.user_ident(request)):
+        return limited
     form = DocumentVersionForm(request.POST, request.FILES, request=request)
     if form.is_valid():
         try:
@@ -315,8 +326,13 @@ def minutes_adopt(request, pk: int):
     return redirect("meetings:document", pk=document.pk)
 
 
-@require_GET
+@require_safe
 def search(request):
+    # Full-text search is the most expensive read a visitor can ask for (issue 10).
+    if request.GET.get("q") and (
+        limited := throttles.limit(request, "search", ident=throttles.user_ident(request))
+    ):
+        return limited
     query = request.GET.get("q", "")[:200]
     results = selectors.search(request.user, query)
     return render(request, "meetings/search.html", {"query": query, "results": results})

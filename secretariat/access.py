@@ -78,3 +78,19 @@ def clearance_of(user) -> Clearance:
     if role == Role.PARTNER:
         return Clearance.PARTNERS
     return Clearance.PUBLIC
+
+
+# --- Second factor (issue 10) -------------------------------------------------------------------
+
+
+def must_use_second_factor(user) -> bool:
+    """Who must have a second factor before reaching any page: the secretariat, chair-country
+    staff, and anyone who can open the Django admin (``is_staff``/superuser). Everyone else
+    may enrol; once enrolled, they are asked for it too (``secretariat.mfa``).
+
+    "Chair" is the role label today. When chair rights come from dated chair terms, this is
+    the one line to change: ask whether the person holds (or is about to hold) a term.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or role_of(user) in {Role.SECRETARIAT, Role.CHAIR}

@@ -111,3 +111,26 @@ class JobAdmin(_DeliveryRecordAdmin):
     list_filter = ["state", "name"]
     search_fields = ["key", "last_error"]
     readonly_fields = [f.name for f in Job._meta.fields]
+# --- Second factor (issue 10) -------------------------------------------------------------------
+
+
+@admin.action(description="Reset the second factor (lost device)")
+def reset_second_factor(modeladmin, request, queryset):
+    """Only the secretariat resets a second factor; each reset is a security-log line."""
+    from django.contrib import messages
+
+    from secretariat.access import is_secretariat
+    from secretariat.mfa import second_factor_reset
+
+    if not is_secretariat(request.user):
+        modeladmin.message_user(request, "Only the ASEAN Secretariat can reset a second factor.",
+                                messages.ERROR)
+        return
+    for user in queryset:
+        second_factor_reset(actor=request.user, user=user, request=request)
+    modeladmin.message_user(
+        request, f"Second factor reset for {queryset.count()} account(s); they enrol again at "
+        "their next login.", messages.SUCCESS)
+
+
+PortalUserAdmin.actions = [*PortalUserAdmin.actions, reset_second_factor]

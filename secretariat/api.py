@@ -4,14 +4,12 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView, exception_handler
 
 from secretariat.access import profile_of, role_of
 from secretariat.security_log import log_event
+from secretariat.throttles import PortalScopedRateThrottle
 
 # Filled in by apps above the core (consultations adds the calendar feed URL).
 ME_EXTRAS: list = []
@@ -67,29 +65,77 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False,
+                                     style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=32, required=False,
+        help_text="The current code of the authenticator app (or a recovery code), for "
+                  "accounts with a second factor.")
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                 help_text="What the token is for; shown on the profile page.")
+
+    def validate(self, attrs):
+        from django.contrib.auth import authenticate
+        from django_otp import devices_for_user
+
+        from secretariat.access import must_use_second_factor
+
+        request = self.context["request"]
+        user = authenticate(request=request, username=attrs["username"],
+                            password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with the credentials provided."]},
+                code="authorization")
+        devices = list(devices_for_user(user, confirmed=True))
+        if not devices and must_use_second_factor(user):
+            raise serializers.ValidationError({"otp": [
+                "This account must set up a second factor first: log in in the browser."]})
+        if devices:
+            code = "".join(attrs.get("otp", "").split())
+            if not code:
+                raise serializers.ValidationError({"otp": [
+                    "This account uses a second factor: send the current code as otp."]})
+            if not any(device.verify_token(code) for device in devices):
+                log_event("mfa_failed", request, username=user.get_username(),
+                          level=logging.WARNING)
+                raise serializers.ValidationError({"otp": ["The code is not valid."]})
+        attrs["user"] = user
+        return attrs
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expiry = serializers.DateTimeField()
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange username and password for an API token. Throttled, and locked out by axes
-    after repeated failures like the login page."""
+class TokenView(APIView):
+    """Exchange username and password (and the second factor's code, where the account has
+    one) for an API token that expires. Throttled, and locked out by axes after repeated
+    failures like the login page. Each call makes a new token (one per device)."""
 
     # The credentials are in the body: a stale token or session must not turn the exchange
     # into a 401, and the schema must not claim that the endpoint needs one.
     authentication_classes = ()
     permission_classes = (permissions.AllowAny,)
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PortalScopedRateThrottle]
     throttle_scope = "token"
 
-    def get_serializer_context(self):
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request, *args, **kwargs):
+        from secretariat.tokens import token_create
+
         # Axes tracks failures on Django's HttpRequest; DRF's wrapper hides the attributes
         # axes sets, so the failures would never add up to a lockout.
-        return {**super().get_serializer_context(), "request": self.request._request}
-
-    @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = TokenRequestSerializer(data=request.data,
+                                            context={"request": request._request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, text = token_create(user=user, name=serializer.validated_data.get("name", ""))
+        log_event("api_token_created", request._request, username=user.get_username())
+        return Response(TokenSerializer({"token": text, "expiry": token.expiry}).data)
 
 
 def portal_exception_handler(exc, context):

@@ -13,7 +13,7 @@ class SecretariatConfig(AppConfig):
     verbose_name = "Secretariat core"
 
     def ready(self):
-        from secretariat import security_log  # noqa: F401  (connects the signal receivers)
+        from secretariat import security_log, tokens  # noqa: F401  (connect signal receivers)
 
         post_migrate.connect(_sync_secretariat_group, sender=self)
         # Outbox preparers and jobs register themselves in each app's ``notices`` and

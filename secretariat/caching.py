@@ -21,7 +21,9 @@ def cache_public_page(seconds: int = 60):
             if request.method != "GET" or not _is_plain_visitor(request):
                 return view(request, *args, **kwargs)
             cache = caches[PAGE_CACHE]
-            key = f"page:{request.get_full_path()}"
+            # Host and scheme are part of the key: a page built for one Host (absolute links,
+            # the canonical URL) must never be served to another (issue 10).
+            key = f"page:{request.scheme}://{request.get_host()}{request.get_full_path()}"
             hit = cache.get(key)
             if hit is not None:
                 content, content_type = hit

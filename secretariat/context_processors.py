@@ -29,9 +29,15 @@ def _navigation(role, path):
 
 
 def portal(request):
+    from secretariat import mfa
+    from secretariat.access import must_use_second_factor
+
     role = role_of(request.user)
     return {
         "portal_role": role,
         "portal_role_label": Role(role).label if role else "Public",
         "portal_nav": _navigation(role, request.path),
+        # Only in the demo (DEBUG on): say on every page that enrolment was not forced.
+        "mfa_demo_notice": mfa.enforcement_skipped() and must_use_second_factor(request.user)
+        and not mfa.is_verified(request),
     }

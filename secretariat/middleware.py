@@ -1,10 +1,13 @@
+import logging
 import re
 import time
 import uuid
 import zoneinfo
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 
 from secretariat.access import profile_of
@@ -74,3 +77,64 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# --- Undecodable input (issue 10, item 7) -------------------------------------------------
+
+
+class BadInputMiddleware:
+    """400 for a NUL byte or undecodable UTF-8 in the path, the query string, a form or a JSON
+    body, before any view sees it.
+
+    PostgreSQL refuses NUL in text, so such a value reaching a query is a 500; bytes that are
+    not UTF-8 are silently replaced by Django and then match nothing. One check here instead
+    of one in every view that reads ``request.GET`` or a path parameter.
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request)
+        if problem is None:
+            return self.get_response(request)
+        from secretariat.security_log import log_event
+
+        log_event("bad_input", request, level=logging.WARNING, part=problem)
+        message = f"The request's {problem} contains a NUL byte or text that is not UTF-8."
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+    def problem(self, request) -> str | None:
+        # Django already re-percent-encodes path bytes that are not UTF-8; NUL it passes on.
+        if "\x00" in request.path_info:
+            return "path"
+        query = request.META.get("QUERY_STRING", "")
+        if query:
+            decoded = unquote_to_bytes(query.replace("+", " "))
+            if b"\x00" in decoded or not _utf8(decoded):
+                return "query string"
+        content_type = request.content_type or ""
+        if request.method in {"POST", "PUT", "PATCH"}:
+            if content_type in self.FORM_TYPES:
+                # A body too large or malformed raises here as it would in the view (a 400).
+                fields = request.POST
+                if any("\x00" in key or any("\x00" in v for v in values)
+                       for key, values in fields.lists()):
+                    return "form"
+            elif content_type.endswith("json") and len(request.body) <= 5 * 1024 * 1024:
+                body = request.body
+                if b"\\u0000" in body or b"\x00" in body or not _utf8(body):
+                    return "JSON body"
+        return None
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

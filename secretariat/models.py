@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 
 def validate_time_zone(value: str) -> None:
@@ -364,3 +365,22 @@ class Job(Delivery):
 
     def __str__(self) -> str:
         return f"{self.name} {self.kwargs} ({self.state})"
+# --- API tokens (issue 10) ----------------------------------------------------------------------
+
+class ApiToken(AbstractAuthToken):
+    """An API token, stored as a hash (django-rest-knox), with an expiry and a label.
+
+    One per device or integration: each login through ``POST /api/v1/auth/token/`` makes a
+    new one. ``last_used_at`` is refreshed at most once a minute (``secretariat.tokens``).
+    """
+
+    name = models.CharField(max_length=100, blank=True,
+                            help_text="What the token is for, e.g. the integration's name.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API token'} of {self.user} ({self.token_key}…)"

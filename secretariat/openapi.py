@@ -4,7 +4,9 @@ Its own module because ``extend_schema`` loads the schema class while the views 
 being defined (``secretariat.api`` among them).
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import serializers
 
 
@@ -58,3 +60,14 @@ class PortalAutoSchema(AutoSchema):
                 response = self._get_response_for_code(schema, code, direction=direction)
                 responses[code] = {**response, "description": description}
         return responses
+
+
+class PortalTokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <token>`` (knox tokens that expire; issue 10)."""
+
+    target_class = "secretariat.tokens.PortalTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Token")  # noqa: S106  (the scheme name)

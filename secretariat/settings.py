@@ -42,7 +42,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "secretariat.middleware.RequestIdMiddleware",
+    # NUL bytes and undecodable text are a 400 before anything reads them (issue 10).
+    "secretariat.middleware.BadInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "secretariat.middleware.SessionLifetimeMiddleware",
+    # After the password, the second factor (secretariat.mfa): nothing else until verified.
+    "secretariat.mfa.SecondFactorMiddleware",
     "secretariat.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -190,6 +197,34 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "secretariat.views.login_locked_out"
 AXES_VERBOSE = False
+
+# --- Front proxy (issue 10) -------------------------------------------------------------------
+# Addresses or networks of the proxies in front of the portal (nginx). Only a request that
+# comes from one of them has its X-Forwarded-For read (secretariat.proxies.client_ip); by
+# default none is trusted and the header is ignored. Axes, the throttles and the logs all use
+# that one function.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "secretariat.proxies.client_address"
+# --- end front proxy ---------------------------------------------------------------------------
+
+# --- Second factor and API tokens (issue 10) ------------------------------------------------------
+OTP_TOTP_ISSUER = "ASEAN Customs Portal"
+# Failed codes make the next attempt wait 1, 2, 4... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The demo (`make run`, DEBUG on) does not force enrolment, and says so on every page.
+MFA_SKIP_ENROLMENT_IN_DEBUG = env_bool("MFA_SKIP_ENROLMENT_IN_DEBUG", True)
+KNOX_TOKEN_MODEL = "secretariat.ApiToken"  # noqa: S105  (a model name)
+# Knox's own migrations create its default token table even when the model is swapped; the
+# portal's table is secretariat.ApiToken, so knox's migrations are not run.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_DAYS", 30, minimum=1)),
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# --- end second factor and API tokens -----------------------------------------------------------
 
 # --- Security headers ---------------------------------------------------------------------
 
@@ -364,7 +399,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns a bad credential into a 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "secretariat.tokens.PortalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # DRF defaults to AllowAny; public endpoints must opt out explicitly.
@@ -373,7 +408,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "secretariat.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "secretariat.openapi.PortalAutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    # Every throttle counts the real client (secretariat.throttles), never a forged header.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "10/min",
+        "consultation_feeds": "60/min",
+        "password_reset": "5/hour",
+        "password_reset_account": "3/hour",
+        "search": "30/min",
+        "uploads": "30/hour",
+        "pack": "10/min",
+    },
     "EXCEPTION_HANDLER": "secretariat.api.portal_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -6,11 +6,15 @@ from django.urls import include, path
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from secretariat import api, views
+from secretariat import api, security_views, views
 
 admin.site.site_header = "ASEAN Customs Portal — Secretariat"
 admin.site.site_title = "ASEAN Customs Portal admin"
 handler403 = "secretariat.views.permission_denied"
+# JSON under /api/, the portal's pages elsewhere (issue 10).
+handler400 = "secretariat.views.bad_request"
+handler404 = "secretariat.views.page_not_found"
+handler500 = "secretariat.views.server_error"
 
 # Swagger UI sets inline styles as it renders; this page alone may, scripts stay 'self'.
 api_docs = csp_override(
@@ -26,6 +30,20 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz-live"),
     path("accounts/profile/", views.profile_page, name="profile"),
+    # --- Second factor and API tokens (issue 10) ---
+    path("accounts/two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", security_views.two_factor_verify,
+         name="two_factor_verify"),
+    path("accounts/two-factor/recovery-codes/", security_views.recovery_codes_new,
+         name="two_factor_recovery"),
+    path("accounts/two-factor/remove/", security_views.two_factor_remove,
+         name="two_factor_remove"),
+    path("accounts/tokens/revoke/", security_views.token_revoke, name="token_revoke"),
+    path("accounts/logout-everywhere/", security_views.logout_everywhere,
+         name="logout_everywhere"),
+    path("accounts/password_reset/", security_views.ThrottledPasswordResetView.as_view(),
+         name="password_reset"),
+    # --- end issue 10 ---
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from secretariat import health, home, services
 from secretariat.access import is_secretariat, profile_of
@@ -16,7 +17,7 @@ from secretariat.security_log import log_event
 from secretariat.selectors import administrations_with_names
 
 
-@require_GET
+@require_safe
 @cache_public_page(seconds=60)
 def home_page(request):
     return render(
@@ -49,11 +50,24 @@ def profile_page(request):
             return redirect("profile")
     elif request.method == "POST":
         return HttpResponseBadRequest("This account has no profile yet.")
-    return render(request, "secretariat/profile.html", {"profile": profile, "form": form})
+    return render(request, "secretariat/profile.html", {
+        "profile": profile, "form": form, **_security_context(request)})
+
+
+def _security_context(request) -> dict:
+    """The profile's security card: second factor and API tokens (issue 10)."""
+    from secretariat import mfa, tokens
+    from secretariat.access import must_use_second_factor
+
+    return {
+        "mfa_enrolled": mfa.confirmed_totp(request.user) is not None,
+        "mfa_required": must_use_second_factor(request.user),
+        "api_tokens": list(tokens.tokens_of(request.user)),
+    }
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Readiness: 200 when the database (and Redis, where configured) answer, else 503.
 
@@ -71,7 +85,7 @@ def healthz(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz_live(request):
     """Liveness: the process answers. Deliberately touches nothing else."""
     return JsonResponse({"status": "ok"})
@@ -80,7 +94,34 @@ def healthz_live(request):
 def permission_denied(request, exception=None):
     """403 page; every refusal is a security event worth a log line (T21)."""
     log_event("access_denied", request, level=logging.WARNING, path=request.path)
+    if _is_api(request):
+        return JsonResponse({"detail": "You do not have permission to do this."}, status=403)
     return render(request, "403.html", status=403)
+
+
+# --- Errors under /api/ are JSON (issue 10) -----------------------------------------------------
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse({"detail": "Server error; the error is logged."}, status=500)
+    return defaults.server_error(request)
 
 
 def login_locked_out(request, original_response=None, credentials=None):

@@ -17,11 +17,24 @@ SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", "var/screenshots"))
 
 
 def login(page, live_server, user, password):
+    """Log in through the real form; where the portal asks for the second factor, enrol or
+    type the code as the person would (tests/mfa.py computes what their app shows)."""
+    from tests.mfa import code_for, code_from_key, key_from_setup_page
+
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("networkidle")
+    if "/accounts/two-factor/setup/" in page.url:
+        page.get_by_label("Code").fill(code_from_key(key_from_setup_page(page.content())))
+        page.get_by_role("button", name="Confirm and continue").click()
+        page.get_by_role("link", name="I have saved them — continue").click()
+        page.wait_for_load_state("networkidle")
+    elif "/accounts/two-factor/verify/" in page.url:
+        page.get_by_label("Code").fill(code_for(user))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("networkidle")
 
 
 def screenshot(page, name: str, *, width: int = 1280):

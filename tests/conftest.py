@@ -28,6 +28,16 @@ def _empty_cache():
     caches["pages"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_done_on_test_logins(request, monkeypatch):
+    """Sessions made with the test client's ``login``/``force_login`` are past the second
+    factor (tests/mfa.py says why); ``@pytest.mark.real_second_factor`` tests go without."""
+    if request.node.get_closest_marker("real_second_factor") is None:
+        from tests.mfa import mark_verified_on_login
+
+        mark_verified_on_login(monkeypatch)
+
+
 @pytest.fixture
 def password():
     return TEST_PASSWORD

@@ -154,12 +154,26 @@ def _etag(milestone: Milestone) -> str:
     return f'"{milestone.version}"'
 
 
-def _parse_if_match(header: str) -> int | None:
-    value = header.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    value = value.strip('"')
-    return int(value) if value.isdigit() else None
+def _parse_if_match(header: str, current: int) -> int | None:
+    """The version the client expects, or None when the header is malformed.
+
+    RFC 9110 13.1.1: ``*`` matches any current representation, and a list matches when one
+    of its tags does; a list that names other versions expects one of them (stale: 412).
+    """
+    values = [v.strip() for v in header.split(",")]
+    if values == ["*"]:
+        return current
+    versions = []
+    for value in values:
+        if value.startswith("W/"):
+            value = value[2:]
+        value = value.strip('"')
+        if not value.isdigit():
+            return None
+        versions.append(int(value))
+    if not versions:
+        return None
+    return current if current in versions else versions[0]
 
 
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -222,7 +236,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                 {"detail": "Send If-Match with the milestone's ETag."},
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
-        expected = _parse_if_match(if_match)
+        expected = _parse_if_match(if_match, milestone.version)
         if expected is None:
             return Response({"detail": "If-Match must be an ETag like \"3\"."},
                             status=status.HTTP_412_PRECONDITION_FAILED)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secretariat.access import administration_id_of, is_member_staff, is_secretariat
 from workgroups.reporting import selectors, services
@@ -57,7 +57,7 @@ def cycle_list(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def cycle_page(request, pk: int):
     cycle = _cycle_for_secretariat(request, pk)
     now = timezone.now()
@@ -125,7 +125,7 @@ def remind_now_view(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_reports(request):
     if not is_member_staff(request.user):
         raise PermissionDenied

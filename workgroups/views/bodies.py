@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
@@ -39,7 +39,7 @@ def _body_rows(user, today) -> list:
     return ordered
 
 
-@require_GET
+@require_safe
 @caching.public_page
 def body_list(request):
     """Bodies with their chairs and progress; the table is cached per plan data version
@@ -55,7 +55,7 @@ def body_list(request):
     return render(request, "workgroups/body_list.html", {"table": table})
 
 
-@require_GET
+@require_safe
 def body_page(request, code: str):
     body = selectors.body_for(code)
     today = timezone.localdate()

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from workgroups import selectors
 from workgroups.access import EditRights
@@ -35,7 +35,7 @@ def _editable_body(request, code: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def bulk_download(request, code: str):
     body = _editable_body(request, code)
     milestones = Milestone.objects.filter(body=body).order_by("code")

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from workgroups import selectors
 from workgroups.access import EditRights
@@ -13,7 +13,7 @@ from workgroups.models import Initiative, InitiativeParticipation
 from workgroups.services import Conflict, participation_update
 
 
-@require_GET
+@require_safe
 def initiative_board(request):
     """Public facts (who joined what, when), so everyone may read the board."""
     today = timezone.localdate()
