@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from meetings import delivery, selectors, services
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
-from secretariat.access import can_edit_content
 from secretariat.api import BooleanFilter, YearFilter
 from secretariat.security_log import client_ip
+from workgroups.access import ChairRights
 
 # --- Meetings ---------------------------------------------------------------------------------
 
@@ -151,10 +151,15 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 class CanUploadOrReadOnly(permissions.BasePermission):
-    message = "Only the secretariat and the chair's staff upload documents."
+    message = "Only the secretariat and the staff of a body's chair upload documents."
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or can_edit_content(request.user)
+        # The body of the meeting is checked by the service (``_require_runner``); here only
+        # whether the caller runs anything at all right now.
+        return (
+            request.method in permissions.SAFE_METHODS
+            or ChairRights(request.user).runs_anything()
+        )
 
 
 class DocumentViewSet(

@@ -19,10 +19,10 @@ from meetings.forms import (
 )
 from meetings.models import Delegation, Document, DownloadLog
 from meetings.panels import meeting_sections_for
-from secretariat.access import Clearance, can_edit_content, clearance_of, is_secretariat
+from secretariat.access import Clearance, clearance_of, is_secretariat
 from secretariat.caching import cache_public_page
 from secretariat.security_log import client_ip
-from workgroups.access import EditRights
+from workgroups.access import ChairRights, EditRights, may_run_body
 from workgroups.models import Body
 
 
@@ -74,7 +74,7 @@ def meeting_detail(request, pk: int):
             "documents": documents,
             "unfiled": [d for d in documents if d.agenda_item_id is None],
             "delegations": delegations,
-            "can_upload": can_edit_content(request.user),
+            "can_upload": may_run_body(request.user, meeting.body_id),
             "sections": meeting_sections_for(request, meeting),
             "next_host": selectors.next_host_proposal(meeting)
             if is_secretariat(request.user) else None,
@@ -141,6 +141,7 @@ def document_detail(request, pk: int):
             .select_related("user", "version")[:50]
         )
     rights = EditRights(request.user)
+    can_edit = rights.chair.runs(document.meeting.body_id if document.meeting else None)
     evidence_links = selectors.evidence_links_of_document(request.user, document)
     for link in evidence_links:
         link.can_detach = rights.milestone(link.milestone)
@@ -159,9 +160,8 @@ def document_detail(request, pk: int):
             "document": document,
             "versions": list(selectors.document_versions(document)),
             "downloads": downloads,
-            "can_edit": can_edit_content(request.user),
-            "version_form": DocumentVersionForm(request=request)
-            if can_edit_content(request.user) else None,
+            "can_edit": can_edit,
+            "version_form": DocumentVersionForm(request=request) if can_edit else None,
             "evidence_links": evidence_links,
             "attach_form": attach_form,
         },
@@ -231,9 +231,9 @@ def document_download(request, pk: int, number: int | None = None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request, pk: int):
-    if not can_edit_content(request.user):
-        raise PermissionDenied
     meeting = selectors.meeting_get(pk)
+    if not may_run_body(request.user, meeting.body_id):
+        raise PermissionDenied
     form = DocumentUploadForm(
         request.POST or None, request.FILES or None, meeting=meeting, request=request
     )
@@ -268,9 +268,8 @@ def document_upload(request, pk: int):
 @login_required
 @require_POST
 def document_version_upload(request, pk: int):
-    if not can_edit_content(request.user):
-        raise PermissionDenied
     document = selectors.document_get(request.user, pk)
+    _require_runner(request.user, document)
     form = DocumentVersionForm(request.POST, request.FILES, request=request)
     if form.is_valid():
         try:
@@ -303,9 +302,8 @@ def document_version_upload(request, pk: int):
 @login_required
 @require_POST
 def minutes_adopt(request, pk: int):
-    if not can_edit_content(request.user):
-        raise PermissionDenied
     document = selectors.document_get(request.user, pk)
+    _require_runner(request.user, document)
     try:
         services.minutes_adopt(actor=request.user, document=document)
     except ValidationError as exc:
@@ -320,6 +318,11 @@ def search(request):
     query = request.GET.get("q", "")[:200]
     results = selectors.search(request.user, query)
     return render(request, "meetings/search.html", {"query": query, "results": results})
+
+
+def _require_runner(user, document: Document) -> None:
+    if not ChairRights(user).runs(document.meeting.body_id if document.meeting else None):
+        raise PermissionDenied
 
 
 def _title_from(filename: str) -> str:
