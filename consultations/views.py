@@ -1,61 +1,21 @@
 """Pages and calendar files of consultations. Every read goes through ``selectors``."""
 
-import hashlib
 import logging
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.throttling import SimpleRateThrottle
 
 from consultations import ical, selectors, services
 from secretariat.access import role_of
 from secretariat.caching import cache_public_page
+from secretariat.ical import ics_response, throttled
 from secretariat.security_log import log_event
-
-
-class FeedThrottle(SimpleRateThrottle):
-    """Per-IP limit on calendar files: each one is built from the database on request."""
-
-    scope = "consultation_feeds"
-    rate = "60/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-def _throttled(request) -> HttpResponse | None:
-    throttle = FeedThrottle()
-    if throttle.allow_request(request, None):
-        return None
-    log_event("throttled", request, level=logging.WARNING, path=request.path)
-    response = HttpResponse("Too many calendar requests; try again in a minute.", status=429,
-                            content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = str(int(throttle.wait() or 60))
-    return response
-
-
-def _ics_response(
-    request, body: bytes, *, filename: str | None = None, private: bool
-) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A private feed is a per-person secret: no shared cache may keep it.
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    # The body is deterministic (DTSTAMP comes from the row), so calendar apps polling every
-    # hour get a 304 until something changes.
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    response["ETag"] = etag
-    return get_conditional_response(request, etag=etag, response=response)
 
 
 class ScheduleFilterForm(forms.Form):
@@ -150,7 +110,7 @@ def event_ics(request, pk: int):
         [consultation], name=consultation.title, feed_id=f"consultation-{consultation.uid}",
         alarm_minutes=alarm,
     )
-    return _ics_response(
+    return ics_response(
         request, body, filename=f"consultation-{consultation.pk}.ics",
         private=not consultation.published,
     )
@@ -159,7 +119,7 @@ def event_ics(request, pk: int):
 @require_GET
 def public_feed(request):
     """Published consultations for anyone, whatever the session: this URL gets shared."""
-    if limited := _throttled(request):
+    if limited := throttled(request):
         return limited
     try:
         alarm = _alarm(request)
@@ -170,13 +130,13 @@ def public_feed(request):
         consultations, name="ASEAN customs consultations", feed_id="public-feed",
         alarm_minutes=alarm,
     )
-    return _ics_response(request, body, private=False)
+    return ics_response(request, body, private=False)
 
 
 @require_GET
 def private_feed(request, token: str):
     """The feed of the token's owner, seen with their rights; no session needed."""
-    if limited := _throttled(request):
+    if limited := throttled(request):
         return limited
     try:
         owner = selectors.feed_user(token)
@@ -193,5 +153,5 @@ def private_feed(request, token: str):
         consultations, name="My ASEAN customs consultations", feed_id=f"user-{owner.pk}-feed",
         alarm_minutes=alarm,
     )
-    return _ics_response(request, body, private=True)
+    return ics_response(request, body, private=True)
 
