@@ -41,8 +41,7 @@ def demo_objects() -> dict:
     """The objects each route parameter points at: the ones a permission slip would expose."""
     from consultations.models import CalendarFeedToken, Consultation
     from meetings.models import AccessLevel, AgendaItem, Document, Meeting, Session, Visibility
-    from workgroups.models import BodyChairTerm
-    from workgroups.models import InitiativeParticipation, Milestone
+    from workgroups.models import BodyChairTerm, InitiativeParticipation, Milestone
     from workgroups.reporting.models import ProgressReport, ReportingCycle
 
     users = get_user_model().objects
