@@ -78,42 +78,36 @@ class PortalUserAdmin(UserAdmin):
 # --- Outbox and jobs (issue 9): every message and job with its state, attempts, last error --
 
 
+class _DeliveryRecordAdmin(admin.ModelAdmin):
+    """Outbox rows are the record of what was sent and run: read only. Cancelling is a
+    feature's act, through its service."""
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(_DeliveryRecordAdmin):
     list_display = ["created_at", "purpose", "recipient", "state", "attempts", "due_at",
                     "sent_at", "short_error"]
     list_filter = ["state", "purpose"]
     search_fields = ["recipient", "message_id", "last_error"]
     date_hierarchy = "created_at"
     list_select_related = ["content_type"]
-    # The rows are the record of what was sent: read only. Cancelling is a feature's act.
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    @admin.display(description="last error")
-    def short_error(self, obj):
-        return obj.last_error[:80]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(_DeliveryRecordAdmin):
     list_display = ["created_at", "name", "key", "state", "attempts", "due_at", "finished_at",
                     "short_error"]
     list_filter = ["state", "name"]
     search_fields = ["key", "last_error"]
     readonly_fields = [f.name for f in Job._meta.fields]
-
-    @admin.display(description="last error")
-    def short_error(self, obj):
-        return obj.last_error[:80]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
