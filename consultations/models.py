@@ -90,12 +90,17 @@ class ConsultationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What ``user`` may know exists.
 
-        The secretariat and the chair see everything; a partner sees all of its own
+        The secretariat and the staff of the DG meeting's chair at this instant
+        (``workgroups.access.ChairRights``) see everything; a partner sees all of its own
         consultations, published or not, and the published ones of others; everyone else
         (delegates, the public, a calendar app holding a feed token) sees published ones.
         """
+        from workgroups.access import ChairRights
+
         role = role_of(user)
-        if role in {Role.SECRETARIAT, Role.CHAIR}:
+        if role == Role.SECRETARIAT or (
+            role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
+        ):
             return self
         if role == Role.PARTNER:
             return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))

@@ -18,7 +18,7 @@ from consultations.models import (
     new_feed_token,
 )
 from consultations.notices import notices_queue
-from secretariat.access import can_edit_content
+from workgroups.access import ChairRights
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +31,12 @@ EDITABLE_FIELDS = CALENDAR_FIELDS | {"mode_note", "published"}
 
 
 def _require_editor(actor) -> None:
-    # ``actor=None`` is the system (demo loader, migrations); people need the editor role.
-    if actor is not None and not can_edit_content(actor):
-        raise PermissionDenied("Only the secretariat and the chair edit consultations.")
+    # ``actor=None`` is the system (demo loader, migrations). People: the secretariat, or the
+    # staff of the administration chairing the DG meeting at this instant.
+    if actor is not None and not ChairRights(actor).runs_conference():
+        raise PermissionDenied(
+            "Only the secretariat and the DG meeting's chair edit consultations."
+        )
 
 
 def next_ordinal(series: ConsultationSeries) -> int | None:

@@ -1,45 +1,21 @@
 """Pages and calendar files of consultations. Every read goes through ``selectors``."""
 
-import hashlib
 import logging
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
 from django.views.decorators.http import require_POST, require_safe
 
 from consultations import ical, selectors, services
-from secretariat import throttles
 from secretariat.access import role_of
 from secretariat.caching import cache_public_page
+from secretariat.ical import ics_response, throttled
 from secretariat.security_log import log_event
-
-
-def _throttled(request) -> HttpResponse | None:
-    # Each calendar file is built from the database on request: a per-address limit.
-    return throttles.limit(request, "consultation_feeds")
-
-
-def _ics_response(
-    request, body: bytes, *, filename: str | None = None, private: bool
-) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A private feed is a per-person secret: no shared cache may keep it.
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    # The body is deterministic (DTSTAMP comes from the row), so calendar apps polling every
-    # hour get a 304 until something changes.
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    response["ETag"] = etag
-    return get_conditional_response(request, etag=etag, response=response)
 
 
 class ScheduleFilterForm(forms.Form):
@@ -125,7 +101,7 @@ def _alarm(request) -> int | None:
 @require_safe
 def event_ics(request, pk: int):
     """“Add to calendar”: one consultation as a .ics file."""
-    if limited := _throttled(request):
+    if limited := throttled(request):
         return limited
     consultation = selectors.consultation_get(request.user, pk)
     try:
@@ -136,7 +112,7 @@ def event_ics(request, pk: int):
         [consultation], name=consultation.title, feed_id=f"consultation-{consultation.uid}",
         alarm_minutes=alarm,
     )
-    return _ics_response(
+    return ics_response(
         request, body, filename=f"consultation-{consultation.pk}.ics",
         private=not consultation.published,
     )
@@ -145,7 +121,7 @@ def event_ics(request, pk: int):
 @require_safe
 def public_feed(request):
     """Published consultations for anyone, whatever the session: this URL gets shared."""
-    if limited := _throttled(request):
+    if limited := throttled(request):
         return limited
     try:
         alarm = _alarm(request)
@@ -156,13 +132,13 @@ def public_feed(request):
         consultations, name="ASEAN customs consultations", feed_id="public-feed",
         alarm_minutes=alarm,
     )
-    return _ics_response(request, body, private=False)
+    return ics_response(request, body, private=False)
 
 
 @require_safe
 def private_feed(request, token: str):
     """The feed of the token's owner, seen with their rights; no session needed."""
-    if limited := _throttled(request):
+    if limited := throttled(request):
         return limited
     try:
         owner = selectors.feed_user(token)
@@ -174,10 +150,13 @@ def private_feed(request, token: str):
         alarm = _alarm(request)
     except ical.BadAlarm as exc:
         return HttpResponseBadRequest(str(exc))
-    consultations = selectors.consultations_visible_to(owner).order_by("starts_at")
-    body = ical.calendar_for(
-        consultations, name="My ASEAN customs consultations", feed_id=f"user-{owner.pk}-feed",
-        alarm_minutes=alarm,
+    from consultations.calendar import feed_events
+    from secretariat.ical import calendar_bytes
+
+    # Meetings and their sessions (public) beside the consultations the owner may see.
+    body = calendar_bytes(
+        feed_events(owner, alarm=alarm), name="My ASEAN customs calendar",
+        feed_id=f"user-{owner.pk}-feed",
     )
-    return _ics_response(request, body, private=True)
+    return ics_response(request, body, private=True)
 

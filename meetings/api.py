@@ -12,12 +12,14 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from meetings import delivery, selectors, services
+from meetings.authoring_api import MeetingAuthoringMixin, MeetingStateSerializer
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
-from secretariat.access import can_edit_content
 from secretariat.api import BooleanFilter, YearFilter
+from secretariat.openapi import ErrorDetailSerializer
 from secretariat.security_log import client_ip
 from secretariat.throttles import PortalScopedRateThrottle
+from workgroups.access import ChairRights
 
 # --- Meetings ---------------------------------------------------------------------------------
 
@@ -69,13 +71,32 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.upcoming() if value else queryset.past()
 
 
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Meetings of every body. Their papers are at ``/api/v1/documents/?meeting=<id>``."""
+class MeetingViewSet(MeetingAuthoringMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
+    """Meetings of every body. Their papers are at ``/api/v1/documents/?meeting=<id>``.
+    POST creates one (the secretariat, or the body's chair today), PATCH edits it with
+    ``If-Match``, ``convene`` convenes it."""
 
     serializer_class = MeetingSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = MeetingFilter
     # Queries per page: count, meetings with body and host, host name history.
     queryset = Meeting.objects.with_related().order_by("-start_date")
+
+    def retrieve(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        response = Response(self.get_serializer(meeting).data)
+        response["ETag"] = meeting.etag
+        return response
+
+    @extend_schema(request=None, responses={200: MeetingStateSerializer,
+                                            400: ErrorDetailSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def convene(self, request, pk=None):
+        """Convene a draft or postponed meeting: the notice and its invitation
+        (METHOD:REQUEST) to every recipient, once each. Idempotent for a convened meeting;
+        a held or cancelled one is a 400."""
+        return MeetingAuthoringMixin.convene(self, request, pk)
 
 
 # --- Documents --------------------------------------------------------------------------------
@@ -152,10 +173,15 @@ class DocumentFilter(django_filters.FilterSet):
 
 
 class CanUploadOrReadOnly(permissions.BasePermission):
-    message = "Only the secretariat and the chair's staff upload documents."
+    message = "Only the secretariat and the staff of a body's chair upload documents."
 
     def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or can_edit_content(request.user)
+        # The body of the meeting is checked by the service (``_require_runner``); here only
+        # whether the caller runs anything at all right now.
+        return (
+            request.method in permissions.SAFE_METHODS
+            or ChairRights(request.user).runs_anything()
+        )
 
 
 class DocumentViewSet(

@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetings.selectors import evidence_of_milestone, upcoming_meetings
-from workgroups.access import can_edit_milestone
+from workgroups.access import rights_for
 
 
 def next_meetings_panel(request) -> dict:
@@ -55,7 +55,7 @@ def milestone_evidence_panel(request, milestone) -> str | None:
     members-only evidence exists.
     """
     links = evidence_of_milestone(request.user, milestone)
-    can_edit = can_edit_milestone(request.user, milestone)
+    can_edit = rights_for(request).milestone(milestone)
     if not links and not can_edit:
         return None
     return render_to_string(

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from meetings.agenda import numbered_tree
 from meetings.models import (
     AgendaItem,
     Document,
@@ -57,15 +58,25 @@ def document_get(user, pk: int) -> Document:
 
 
 def agenda_for(user, meeting: Meeting):
-    """The agenda items ``user`` may see, in agenda order, each with its visible papers."""
+    """The agenda items ``user`` may see, in agenda order, numbered for ``user`` (no gap where
+    a hidden item is), each with its visible papers."""
     papers = documents_visible_to(user, meeting=meeting).order_by("kind", "title")
-    return list(
+    return numbered_tree(
         AgendaItem.objects.visible_to(user)
         .filter(meeting=meeting)
         .select_related("parent")
         .prefetch_related(Prefetch("documents", queryset=papers, to_attr="visible_documents"))
-        .in_agenda_order()
     )
+
+
+def agenda_number_for(user, document: Document) -> str | None:
+    """The number of the paper's agenda item as ``user`` sees the agenda (one query)."""
+    if document.agenda_item_id is None:
+        return None
+    items = numbered_tree(
+        AgendaItem.objects.visible_to(user).filter(meeting_id=document.meeting_id)
+        .only("pk", "parent_id", "position"))
+    return next((i.display_number for i in items if i.pk == document.agenda_item_id), None)
 
 
 def document_versions(document: Document):
@@ -119,23 +130,12 @@ def timetable(meeting: Meeting, viewer_tz: zoneinfo.ZoneInfo) -> list[TimetableR
 
 
 def next_host_proposal(after: Meeting, on: dt.date | None = None) -> Administration | None:
-    """The member that would host the meeting after ``after`` in the observed rotation.
+    """The member that would host the meeting after ``after`` in the observed rotation
+    (``secretariat.selectors.rotation_after``): a proposal the secretariat confirms or
+    overrides (``Meeting.host_is_inferred``)."""
+    from secretariat.selectors import rotation_after
 
-    Hosts have followed the English alphabetical order of member names (Myanmar 2020 …
-    Viet Nam 2024, Brunei 2025). That is an observation, not a rule: the result is a proposal
-    the secretariat confirms or overrides (``Meeting.host_is_inferred``).
-    """
-    if after.host is None:
-        return None
-    on = on or after.end_date
-    members = list(Administration.objects.members_on(on).order_by("country"))
-    names = [m.country for m in members]
-    if after.host.country not in names:
-        members.append(after.host)
-        members.sort(key=lambda m: m.country)
-        names = [m.country for m in members]
-    index = names.index(after.host.country)
-    return members[(index + 1) % len(members)] if len(members) > 1 else None
+    return rotation_after(after.host, on or after.end_date)
 
 
 # --- Search -----------------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from meetings.models import (
 )
 from meetings.uploads import InspectedUpload, inspect_upload
 from secretariat import jobs
-from secretariat.access import can_edit_content, clearance_of
-from workgroups.access import EditRights
+from secretariat.access import clearance_of
+from workgroups.access import ChairRights, EditRights
 from workgroups.models import Milestone
 from workgroups.selectors import milestones_visible_to
 
@@ -32,9 +32,14 @@ MAX_EXTRACTED_CHARS = 500_000
 MAX_EXTRACTED_PAGES = 300
 
 
-def _require_editor(actor) -> None:
-    if not can_edit_content(actor):
-        raise PermissionDenied("Only the secretariat and the chair's staff upload documents.")
+def _require_runner(actor, meeting: Meeting | None) -> None:
+    """The secretariat, or the staff of the body's chair administration at this instant.
+    Papers outside any meeting are the secretariat's."""
+    rights = ChairRights(actor)
+    if not rights.runs(meeting.body_id if meeting is not None else None):
+        raise PermissionDenied(
+            "Only the secretariat and the staff of the body's chair handle its papers."
+        )
 
 
 def _within_clearance(actor, access_level: str, embargo_level: str | None) -> None:
@@ -110,11 +115,11 @@ def document_create(
 ) -> Document:
     """Create a document with its first version, in one transaction.
 
-    Guarantees: only an editor (secretariat, chair) gets here; the file passed
+    Guarantees: only the secretariat or the body's chair at this instant gets here; the file passed
     ``inspect_upload`` before a byte was stored (pass ``inspected`` when the caller already
     did); text extraction is enqueued only after commit.
     """
-    _require_editor(actor)
+    _require_runner(actor, meeting)
     _validate_placement(meeting, agenda_item)
     _within_clearance(actor, access_level, embargo_level if embargo_until else None)
     if inspected is None:
@@ -154,8 +159,11 @@ def document_version_add(
 
     Locks the document row so two simultaneous uploads cannot both take the same number.
     """
-    _require_editor(actor)
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = (
+        Document.objects.select_for_update(of=("self",)).select_related("meeting")
+        .get(pk=document.pk)
+    )
+    _require_runner(actor, document.meeting)
     reason = reason.strip()
     if document.is_locked and not reason:
         raise ValidationError(
@@ -176,8 +184,11 @@ def document_version_add(
 @transaction.atomic
 def minutes_adopt(*, actor, document: Document) -> Document:
     """Mark minutes adopted (idempotent). From then on they change only by corrected versions."""
-    _require_editor(actor)
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = (
+        Document.objects.select_for_update(of=("self",)).select_related("meeting")
+        .get(pk=document.pk)
+    )
+    _require_runner(actor, document.meeting)
     if document.kind != Document.Kind.MINUTES:
         raise ValidationError("Only minutes are adopted.")
     if document.minutes_state != Document.MinutesState.ADOPTED:

@@ -20,10 +20,10 @@ from meetings.forms import (
 from meetings.models import Delegation, Document, DownloadLog
 from meetings.panels import meeting_sections_for
 from secretariat import throttles
-from secretariat.access import Clearance, can_edit_content, clearance_of, is_secretariat
+from secretariat.access import Clearance, clearance_of, is_secretariat
 from secretariat.caching import cache_public_page
 from secretariat.security_log import client_ip
-from workgroups.access import EditRights
+from workgroups.access import ChairRights, EditRights, may_run_body
 from workgroups.models import Body
 
 
@@ -75,7 +75,8 @@ def meeting_detail(request, pk: int):
             "documents": documents,
             "unfiled": [d for d in documents if d.agenda_item_id is None],
             "delegations": delegations,
-            "can_upload": can_edit_content(request.user),
+            "can_upload": may_run_body(request.user, meeting.body_id),
+            "own_nomination": _own_nomination(request.user, meeting),
             "sections": meeting_sections_for(request, meeting),
             "next_host": selectors.next_host_proposal(meeting)
             if is_secretariat(request.user) else None,
@@ -145,6 +146,7 @@ def document_detail(request, pk: int):
             .select_related("user", "version")[:50]
         )
     rights = EditRights(request.user)
+    can_edit = rights.chair.runs(document.meeting.body_id if document.meeting else None)
     evidence_links = selectors.evidence_links_of_document(request.user, document)
     for link in evidence_links:
         link.can_detach = rights.milestone(link.milestone)
@@ -163,11 +165,11 @@ def document_detail(request, pk: int):
             "document": document,
             "versions": list(selectors.document_versions(document)),
             "downloads": downloads,
-            "can_edit": can_edit_content(request.user),
-            "version_form": DocumentVersionForm(request=request)
-            if can_edit_content(request.user) else None,
+            "can_edit": can_edit,
+            "version_form": DocumentVersionForm(request=request) if can_edit else None,
             "evidence_links": evidence_links,
             "attach_form": attach_form,
+            "agenda_number": selectors.agenda_number_for(request.user, document),
         },
     )
 
@@ -236,9 +238,9 @@ def document_download(request, pk: int, number: int | None = None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request, pk: int):
-    if not can_edit_content(request.user):
-        raise PermissionDenied
     meeting = selectors.meeting_get(pk)
+    if not may_run_body(request.user, meeting.body_id):
+        raise PermissionDenied
     if request.method == "POST" and (
         limited := throttles.limit(request, "uploads", ident=throttles.user_ident(request))
     ):
@@ -277,9 +279,8 @@ def document_upload(request, pk: int):
 @login_required
 @require_POST
 def document_version_upload(request, pk: int):
-    if not can_edit_content(request.user):
-        raise PermissionDenied
     document = selectors.document_get(request.user, pk)
+    _require_runner(request.user, document)
     if limited := throttles.limit(request, "uploads", ident=throttles.user_ident(request)):
         return limited
     form = DocumentVersionForm(request.POST, request.FILES, request=request)
@@ -314,9 +315,8 @@ def document_version_upload(request, pk: int):
 @login_required
 @require_POST
 def minutes_adopt(request, pk: int):
-    if not can_edit_content(request.user):
-        raise PermissionDenied
     document = selectors.document_get(request.user, pk)
+    _require_runner(request.user, document)
     try:
         services.minutes_adopt(actor=request.user, document=document)
     except ValidationError as exc:
@@ -336,6 +336,21 @@ def search(request):
     query = request.GET.get("q", "")[:200]
     results = selectors.search(request.user, query)
     return render(request, "meetings/search.html", {"query": query, "results": results})
+
+
+def _own_nomination(user, meeting) -> str | None:
+    """The ISO code of the viewer's administration while it may nominate, else None."""
+    from secretariat.access import is_member_staff
+
+    if not is_member_staff(user) or not meeting.nominations_open():
+        return None
+    profile = user.profile
+    return profile.administration.code if profile.administration_id else None
+
+
+def _require_runner(user, document: Document) -> None:
+    if not ChairRights(user).runs(document.meeting.body_id if document.meeting else None):
+        raise PermissionDenied
 
 
 def _title_from(filename: str) -> str:

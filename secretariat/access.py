@@ -40,18 +40,17 @@ def is_secretariat(user) -> bool:
     return role_of(user) == Role.SECRETARIAT
 
 
-def is_chair(user) -> bool:
-    return role_of(user) == Role.CHAIR
-
-
 def is_member_staff(user) -> bool:
     """Chair-country staff and delegates: people of a member administration."""
     return role_of(user) in {Role.CHAIR, Role.DELEGATE}
 
 
-def can_edit_content(user) -> bool:
-    """Conference and Strategic Plan content is edited by the secretariat and the chair."""
-    return role_of(user) in {Role.SECRETARIAT, Role.CHAIR}
+# --- Chairing (issue 11) ---------------------------------------------------------------------
+# Who may *run* a body's business (edit conference and Strategic Plan content, prepare and
+# convene meetings) is not a role: it follows the dated chair terms and is computed at the
+# moment of each act by ``workgroups.access.ChairRights`` / ``may_run_body``. The "chair" role
+# label gives no right by itself; its staff read like any member administration's.
+# ---------------------------------------------------------------------------------------------
 
 
 def administration_id_of(user) -> int | None:

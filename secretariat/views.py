@@ -51,7 +51,8 @@ def profile_page(request):
     elif request.method == "POST":
         return HttpResponseBadRequest("This account has no profile yet.")
     return render(request, "secretariat/profile.html", {
-        "profile": profile, "form": form, **_security_context(request)})
+        "profile": profile, "form": form, "rights_lines": home.profile_lines_for(request),
+        **_security_context(request)})
 
 
 def _security_context(request) -> dict:

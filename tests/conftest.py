@@ -1,7 +1,7 @@
 """Shared fixtures: the named personas every permission test uses.
 
 - ``secretariat``: ASEAN Secretariat staff (admin access)
-- ``chair``: chair-country staff of Viet Nam
+- ``chair``: staff of Viet Nam, which holds an open-ended DG chair term
 - ``delegate``: a delegate of Malaysia; ``delegate_b``: a delegate of Thailand
 - ``partner``: a dialogue partner of the WCO; ``partner_b``: of Japan Customs
 - ``outsider``: a logged-in account with no role (e.g. a profile not yet set up)
@@ -75,6 +75,18 @@ def secretariat(db):
 
 @pytest.fixture
 def chair(vietnam):
+    """Staff of Viet Nam, whose administration chairs the DG meeting in an open-ended term:
+    the rights come from the term (``workgroups.access.ChairRights``), not from the label."""
+    import datetime as dt
+
+    from tests.workgroups.factories import ChairTermFactory
+    from workgroups.models import Body
+
+    dg, _ = Body.objects.get_or_create(
+        code="DG", defaults={"name": "ASEAN Directors-General of Customs Meeting",
+                             "kind": Body.Kind.DG_MEETING},
+    )
+    ChairTermFactory(body=dg, administration=vietnam, start_on=dt.date(2000, 1, 1), end_on=None)
     return make_person("chair.staff", Role.CHAIR, administration=vietnam)
 
 

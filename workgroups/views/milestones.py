@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from secretariat.models import Administration
 from workgroups import selectors
-from workgroups.access import EditRights, can_revert, sees_unpublished
+from workgroups.access import EditRights, can_revert, rights_for, sees_unpublished
 from workgroups.forms import EvidenceForm, MilestoneEditForm, NationalImplementationForm
 from workgroups.models import NationalImplementation, Watch
 from workgroups.panels import milestone_panels_for
@@ -52,7 +52,7 @@ def _save(request, milestone, form, rights):
 @require_http_methods(["GET", "POST"])
 def milestone_page(request, pk: int):
     milestone = selectors.milestone_for(request.user, pk)
-    rights = EditRights(request.user)
+    rights = rights_for(request)
     can_edit = rights.milestone(milestone)
     conflict = None
     status = 200
