@@ -4,12 +4,19 @@ FROM python:3.13-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/portal
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+# Exact versions with hashes from uv.lock (no dev tools), then the portal itself without deps:
+# the image holds what CI tested, not whatever the ranges in pyproject.toml resolve to today.
+ARG UV_VERSION=0.13.8
+COPY pyproject.toml uv.lock README.md ./
+RUN pip install --no-cache-dir "uv==${UV_VERSION}" \
+    && uv export --frozen --no-emit-project --format requirements-txt -o /tmp/requirements.txt \
+    && pip install --no-cache-dir --require-hashes -r /tmp/requirements.txt \
+    && pip uninstall -y uv && rm /tmp/requirements.txt
 COPY secretariat ./secretariat
 COPY workgroups ./workgroups
 COPY meetings ./meetings
 COPY consultations ./consultations
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 
 COPY manage.py ./
 COPY templates ./templates
