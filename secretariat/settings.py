@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from secretariat.env import env_bool, env_int, env_list, env_str
+from secretariat.env import env_bool, env_int, env_list, env_str, parse_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -245,8 +245,19 @@ MEDIA_URL = "/media-not-served/"
 # serve the source folders directly.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# --- Object storage for papers (issue 15) ---
+# STORAGE_URL=s3://<bucket>[/<prefix>][?endpoint_url=http://minio:9000&region=eu-west-1], or the
+# AWS_STORAGE_BUCKET_NAME / AWS_S3_ENDPOINT_URL / AWS_S3_REGION_NAME trio; the keys come from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3 itself). Unset: the local disk.
+PAPERS_STORAGE = parse_storage_url(
+    env_str("STORAGE_URL"),
+    bucket=env_str("AWS_STORAGE_BUCKET_NAME"),
+    endpoint_url=env_str("AWS_S3_ENDPOINT_URL"),
+    region=env_str("AWS_S3_REGION_NAME"),
+)
+# --- end object storage ---
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": PAPERS_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
