@@ -441,6 +441,43 @@ LOGGING = {
     },
 }
 
+# --- Metrics, health thresholds and error reports (issue 15) ---
+# /metrics answers a scraper that sends "Authorization: Bearer <METRICS_TOKEN>" or connects
+# from METRICS_NETWORKS (CIDRs, the client address as secretariat.proxies reads it); with
+# neither set the endpoint does not exist (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_NETWORKS = env_list("METRICS_NETWORKS", [])
+INSTALLED_APPS.append("django_prometheus")
+# Outermost pair: the latency measured covers every other middleware.
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+PROMETHEUS_EXPORT_MIGRATIONS = False  # would query the database at every start-up
+# Same drivers, wrapped to count and time every query.
+_METERED_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _METERED_ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
+# /healthz answers 503 once a due message (a reminder, a notice) has waited longer than this.
+HEALTH_MAX_UNSENT_SECONDS = env_int("HEALTH_MAX_UNSENT_SECONDS", 3600, minimum=60)
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        # Errors only, and no personal data: delegates' names and addresses stay here.
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
+# --- end metrics ---
+
 # --- Demo -----------------------------------------------------------------------------------
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "asean-demo")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", views.home_page, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz-live"),
+    path("metrics", views.metrics, name="metrics"),  # issue 15: Prometheus, token/network only
     path("accounts/profile/", views.profile_page, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
