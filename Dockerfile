@@ -24,7 +24,7 @@ COPY static ./static
 # collectstatic only needs a throwaway key; the real one comes from the environment at run time.
 RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --noinput \
     && useradd --system --home /var/lib/portal portal \
-    && mkdir -p /var/lib/portal/media && chown -R portal /var/lib/portal
+    && mkdir -p /var/lib/portal/media /var/lib/portal/beat && chown -R portal /var/lib/portal
 
 USER portal
 EXPOSE 8000

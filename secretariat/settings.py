@@ -371,6 +371,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# --- One beat (issue 15) ---
+# secretariat.beat: a second `celery beat` anywhere refuses to start while the first holds
+# the lock in Redis; a dead beat's lock expires after BEAT_LOCK_SECONDS.
+CELERY_BEAT_SCHEDULER = "secretariat.beat:SingleBeatScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60, minimum=3)
+# --- end one beat ---
+
 # --- REST API -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
