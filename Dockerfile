@@ -7,6 +7,9 @@ WORKDIR /app
 # Exact versions with hashes from uv.lock (no dev tools), then the portal itself without deps:
 # the image holds what CI tested, not whatever the ranges in pyproject.toml resolve to today.
 ARG UV_VERSION=0.13.8
+# pg_dump/pg_restore for `manage.py backup` / `restore` (make backup / make restore).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml uv.lock README.md ./
 RUN pip install --no-cache-dir "uv==${UV_VERSION}" \
     && uv export --frozen --no-emit-project --format requirements-txt -o /tmp/requirements.txt \

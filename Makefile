@@ -23,7 +23,7 @@ UV := $(VENV)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench audit install services-check clean lock lock-check
+.PHONY: run test lint bench audit install services-check clean lock lock-check backup restore
 
 $(UV):
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -84,6 +84,17 @@ lint: install
 
 bench: install
 	$(PY) -m tests.bench
+
+# Backups of a PostgreSQL deployment (DATABASE_URL, and STORAGE_URL or MEDIA_ROOT, as the
+# portal's own environment): `make backup` writes backups/<UTC time>/; `make restore
+# BACKUP=backups/<time>` restores into an EMPTY database (createdb first) and checks every file.
+BACKUP ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: install
+	$(PY) manage.py backup --to "$(BACKUP)"
+
+restore: install
+	@test -n "$(BACKUP)" -a -d "$(BACKUP)" || { echo "make restore BACKUP=<backup folder>"; exit 1; }
+	$(PY) manage.py restore --from "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3 var/staticfiles
