@@ -56,7 +56,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.installed
 
 run: install
-	@mkdir -p var
+	@mkdir -p $${VAR_DIR:-var}
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_demo
 	@echo ""
