@@ -126,3 +126,27 @@ def test_healthz_answers_503_once_a_due_message_waits_too_long(client, settings,
     assert stale.status_code == 503
     assert stale.json()["checks"] == {"database": "ok", "redis": "ok", "outbox": "down"}
     assert stale.json()["oldest_due_unsent_seconds"] == 61 * 60
+
+
+@pytest.mark.chaos
+def test_several_gunicorn_workers_report_one_sum(transactional_db, tmp_path, token):
+    """Given gunicorn with two workers sharing PROMETHEUS_MULTIPROC_DIR; when 12 requests are
+    spread over them; then one scrape counts all 12, whichever worker answers it."""
+    from tests.nginx import Gunicorn, request_from
+
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(folder), "METRICS_TOKEN": token}
+    with Gunicorn(env=env, workers=2) as app:
+        for _ in range(12):
+            request_from("127.0.0.1", app.url + "/healthz/live")
+        scrape = request_from("127.0.0.1", app.url + "/metrics",
+                              headers={"Authorization": f"Bearer {token}"})
+        workers = app.worker_pids()
+    families = {f.name: f for f in text_string_to_metric_families(scrape.body.decode())}
+    by_view = families["django_http_requests_total_by_view_transport_method"]
+    # 12 of ours; the start-up probe of the fixture may add a few more on /healthz/live.
+    assert _value(by_view, view="healthz-live") >= 12
+    assert len(workers) == 2
+    # Each worker wrote its own file: the sum above is across processes.
+    assert len(list(folder.glob("counter_*.db"))) >= 2
