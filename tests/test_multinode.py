@@ -6,6 +6,7 @@ came through the shared database, Redis or the bucket.
 """
 
 import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -22,15 +23,17 @@ from django.conf import settings
 
 from meetings import samples
 from meetings.models import Document
-from secretariat import outbox
 from secretariat.beat import LOCK_KEY
-from secretariat.models import DeliveryState, OutboxMessage
+from secretariat.models import DeliveryState
 from secretariat.tasks import send_message
+from tests.factories import AdministrationFactory
 from tests.meetings.factories import MeetingFactory
 from tests.nginx import Gunicorn, request_from
 from tests.reporting.conftest import wait_until
+from tests.reporting.factories import ALWAYS_OPEN, delegates, open_cycle
 from tests.reporting.processes import PrivateRedis, WorkerProcess, broker, test_database_url
 from tests.reporting.smtp_sink import SmtpSink
+from workgroups.reporting import reminders
 
 pytestmark = pytest.mark.chaos
 CLIENT = "127.0.0.40"
@@ -93,6 +96,22 @@ def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[s
     return f"multipart/form-data; boundary={boundary}", b"".join(parts)
 
 
+def _reminders_due_now(actor):
+    """14 administrations, each with a delegate and one reminder due now (real time: the
+    workers are other processes). Codes QM..QZ are ISO's user-assigned range, so no national
+    holiday of any real country can move a reminder out of its working window today."""
+    from django.utils import timezone
+
+    adms = {code: AdministrationFactory(code=code, country=f"Member {code}",
+                                        time_zone="Asia/Jakarta")
+            for code in (f"Q{chr(c)}" for c in range(ord("M"), ord("Z") + 1))}
+    delegates(adms)
+    now = timezone.now()
+    return open_cycle(actor, adms, milestones_each=1, now=now,
+                      due_at=now + dt.timedelta(hours=12), remind_days_before=[1],
+                      remind_at_deadline=False, overdue_every_days=0, **ALWAYS_OPEN)
+
+
 def test_two_app_servers_and_two_workers_share_one_truth(transactional_db, tmp_path, password,
                                                          private_redis, sink, moto_server,
                                                          secretariat):
@@ -100,7 +119,7 @@ def test_two_app_servers_and_two_workers_share_one_truth(transactional_db, tmp_p
     bucket); when a user logs in on A, uploads a paper on A and 30 due messages are each
     offered twice to the broker; then B knows the session and serves the paper from the
     bucket, a worker extracted its text, the token throttle counts across both servers, and
-    every message was sent exactly once, by two workers between them."""
+    every reminder was sent exactly once, by two workers between them."""
     bucket = moto_server.new_bucket()
     shared = {
         "REDIS_URL": private_redis.url,
@@ -161,26 +180,26 @@ def test_two_app_servers_and_two_workers_share_one_truth(transactional_db, tmp_p
         ]
         assert statuses.count(429) >= 2  # the first token above counted too
 
-        # 30 due messages, each offered twice (two planners, a double beat tick): one claim
-        # wins per message across both workers.
-        rows = [outbox.queue_email(
-            purpose="tests.notice", obj=meeting, recipient=f"focal{n}@customs.gov.my",
-            template="emails/notice", context={"subject": "Agenda ready", "body": "On line."},
-        )[0] for n in range(30)]
+        # 14 reminders due now, handed to the outbox by the planner and then every message
+        # offered twice more (a second planner, a double beat tick): across both workers one
+        # claim wins per message.
+        cycle = _reminders_due_now(secretariat)
         with broker(private_redis.url):
+            assert reminders.plan_due().messages == 14
+            sent = reminders.messages_of(list(cycle.dispatches.values_list("pk", flat=True)))
             for _ in range(2):
-                for row in rows:
-                    send_message.delay(row.pk)
-        assert wait_until(lambda: OutboxMessage.objects.filter(
-            state=DeliveryState.SENT).count() == 30, timeout=60)
-        assert wait_until(lambda: len(sink.messages) >= 30)
+                for message in sent:
+                    send_message.delay(message.pk)
+        assert wait_until(lambda: sent.filter(state=DeliveryState.SENT).count() == 14,
+                          timeout=90), list(sent.exclude(state="sent").values_list(
+                              "recipient", "state", "due_at", "last_error"))
+        assert wait_until(lambda: len(sink.messages) >= 14)
         logs = [Path(worker.log.name).read_text(errors="replace") for worker in workers]
 
-    assert sorted(sink.message_ids) == sorted({row.message_id for row in
-                                               OutboxMessage.objects.all()})
-    assert len(sink.messages) == 30 and sink.duplicates() == {}
-    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
-    # Both workers took tasks (the broker spread 60 offers over them).
+    assert sorted(sink.message_ids) == sorted(sent.values_list("message_id", flat=True))
+    assert len(sink.messages) == 14 and sink.duplicates() == {}
+    assert set(sent.values_list("attempts", flat=True)) == {1}
+    # Both workers took tasks (the broker spread 42 offers over them).
     assert all("secretariat.tasks.send_message" in log for log in logs)
 
 

@@ -63,7 +63,7 @@ def test_a_scraper_network_needs_no_token(client, settings):
 
 @pytest.mark.django_db
 def test_scrape_exposes_the_named_series(client, token, malaysia, thailand):
-    from meetings.tasks import extract_document_text
+    from secretariat.tasks import sweep
 
     with time_machine.travel(NOW, tick=False):
         _queue(malaysia, "focal@customs.gov.my", due=NOW - dt.timedelta(hours=2))
@@ -72,7 +72,7 @@ def test_scrape_exposes_the_named_series(client, token, malaysia, thailand):
         OutboxMessage.objects.filter(pk=sent.pk).update(state=DeliveryState.SENT)
         _queue(malaysia, "later@customs.gov.my", due=NOW + dt.timedelta(days=1))  # not due
         client.get("/healthz/live")
-        extract_document_text.apply(args=[987654])  # a task run: counted by its signals
+        sweep.apply()  # a task run (the outbox sweeper): counted by its signals
         families = _scrape(client, token)
 
     # Requests by view and their latencies (django-prometheus middleware).
@@ -89,8 +89,8 @@ def test_scrape_exposes_the_named_series(client, token, malaysia, thailand):
     assert {s.labels["operation"] for s in cache.samples} >= {"clear"}
     # Celery tasks by state.
     tasks = families["portal_celery_tasks"]
-    assert _value(tasks, task="meetings.tasks.extract_document_text", state="started") == 1
-    assert _value(tasks, task="meetings.tasks.extract_document_text", state="succeeded") == 1
+    assert _value(tasks, task="secretariat.tasks.sweep", state="started") == 1
+    assert _value(tasks, task="secretariat.tasks.sweep", state="succeeded") == 1
     # The outbox: messages by state, and the oldest due one's age (two hours, not the one of
     # the sent message or the one due tomorrow).
     messages = families["portal_outbox_messages"]
