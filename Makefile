@@ -15,16 +15,42 @@ BASE_PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench audit install services-check clean
+# Installs come from uv.lock (exact versions with hashes); pyproject.toml keeps the ranges.
+# uv itself is pinned here and installed into .venv with pip, the one tool every Python has.
+UV_VERSION := 0.13.8
+UV := $(VENV)/bin/uv
+# uv works on .venv (never a Python of its own) and never downloads an interpreter.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: run test lint bench audit install services-check clean lock lock-check backup restore
+
+$(UV):
 	@if [ -z "$(BASE_PYTHON)" ]; then \
 		echo "No Python 3.12+ found. Install Python 3.12 or 3.13 (e.g. 'pyenv install 3.13')," \
 		     "or pass BASE_PYTHON=/path/to/python3.13."; exit 1; fi
 	@echo "Using $(BASE_PYTHON) ($$($(BASE_PYTHON) --version))"
 	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+
+# CI and every install stop here when someone changed pyproject.toml without relocking.
+lock-check: $(UV)
+	@UV_PYTHON=$(PY) $(UV) lock --check --quiet 2>/dev/null || { \
+		echo ""; \
+		echo "ERROR: uv.lock does not match pyproject.toml (a dependency was added or a pin"; \
+		echo "       changed without relocking). Run 'make lock' and commit uv.lock."; \
+		echo ""; UV_PYTHON=$(PY) $(UV) lock --check 2>&1 | tail -n 5; exit 1; }
+
+# Re-resolve after editing pyproject.toml: keeps every existing pin that still fits, adds
+# what is new. `make lock UPGRADE=1` moves everything to the newest allowed versions.
+# Works from uv's cache when PyPI is unreachable.
+lock: $(UV)
+	UV_PYTHON=$(PY) $(UV) lock $(if $(UPGRADE),--upgrade) || \
+		UV_PYTHON=$(PY) $(UV) lock --offline $(if $(UPGRADE),--upgrade)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	@$(MAKE) --no-print-directory lock-check
+	$(UV) sync --frozen --extra dev --inexact --quiet
 	@touch $@
 
 install: $(VENV)/.installed
@@ -36,7 +62,7 @@ DEMO_ENV = DEBUG=true CELERY_BROKER_URL=filesystem:// REPORTING_PLAN_SECONDS=60 
 	PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}
 
 run: install
-	@mkdir -p var
+	@mkdir -p $${VAR_DIR:-var}
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	@echo ""
@@ -69,6 +95,17 @@ lint: install
 
 bench: install
 	$(PY) -m tests.bench
+
+# Backups of a PostgreSQL deployment (DATABASE_URL, and STORAGE_URL or MEDIA_ROOT, as the
+# portal's own environment): `make backup` writes backups/<UTC time>/; `make restore
+# BACKUP=backups/<time>` restores into an EMPTY database (createdb first) and checks every file.
+BACKUP ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: install
+	$(PY) manage.py backup --to "$(BACKUP)"
+
+restore: install
+	@test -n "$(BACKUP)" -a -d "$(BACKUP)" || { echo "make restore BACKUP=<backup folder>"; exit 1; }
+	$(PY) manage.py restore --from "$(BACKUP)"
 
 clean:
 	rm -rf $(VENV) var/portal.sqlite3 var/staticfiles

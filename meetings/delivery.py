@@ -6,14 +6,19 @@ constant-memory streaming, and — in production — handing the bytes to nginx 
 never holds a Python worker.
 """
 
+import contextlib
+import logging
 import zipfile
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from meetings.models import AccessLevel, Document, DocumentVersion
+from secretariat.storage import is_local, open_stream
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
 # The internal location nginx maps to MEDIA_ROOT (``location /protected-media/ { internal; }``).
@@ -33,7 +38,10 @@ def harden(response: HttpResponse, *, public: bool) -> HttpResponse:
 
 def version_response(document: Document, version: DocumentVersion) -> HttpResponse:
     public = document.effective_level() == AccessLevel.PUBLIC
-    if settings.FILE_DELIVERY == "nginx":
+    storage = version.file.storage
+    # nginx can only send what it sees on its disk; papers in a bucket are streamed from the
+    # bucket through the app (nginx buffers them, so a slow client still frees the worker).
+    if settings.FILE_DELIVERY == "nginx" and is_local(storage):
         response = HttpResponse(content_type=version.content_type)
         response["X-Accel-Redirect"] = NGINX_INTERNAL_PREFIX + version.file.name
         response["Content-Disposition"] = content_disposition_header(
@@ -41,13 +49,23 @@ def version_response(document: Document, version: DocumentVersion) -> HttpRespon
         )
         response["Content-Length"] = str(version.size)
         return harden(response, public=public)
+    # Never a redirect to the bucket: the bucket is private and the access check above is the
+    # only door, so a paper's bytes always come back through this response.
+    try:
+        stream = open_stream(storage, version.file.name)
+    except FileNotFoundError:
+        # The row outlived its bytes (a failed restore, a bucket lifecycle rule): say so in
+        # the log, and answer as for any paper that cannot be had.
+        logger.error("stored_file_missing", extra={"version_id": version.pk})
+        raise Http404("This file is not available.") from None
     response = FileResponse(
-        version.file.open("rb"),
+        stream,
         as_attachment=True,
         filename=safe_download_name(version.original_filename),
         content_type=version.content_type,
     )
     response.block_size = CHUNK
+    response["Content-Length"] = str(version.size)
     return harden(response, public=public)
 
 
@@ -94,7 +112,8 @@ def zip_stream(entries: list[tuple[str, DocumentVersion]]) -> Iterator[bytes]:
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for name, version in entries:
             info = zipfile.ZipInfo(name, date_time=version.uploaded_at.timetuple()[:6])
-            with version.file.open("rb") as source, archive.open(
+            source_stream = open_stream(version.file.storage, version.file.name)
+            with contextlib.closing(source_stream) as source, archive.open(
                 info, mode="w", force_zip64=True
             ) as target:
                 for chunk in iter(lambda source=source: source.read(CHUNK), b""):

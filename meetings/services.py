@@ -22,6 +22,7 @@ from meetings.models import (
 from meetings.uploads import InspectedUpload, inspect_upload
 from secretariat import jobs
 from secretariat.access import clearance_of
+from secretariat.storage import seekable_copy
 from workgroups.access import ChairRights, EditRights
 from workgroups.models import Milestone
 from workgroups.selectors import milestones_visible_to
@@ -272,7 +273,8 @@ def document_text_extract(*, document_id: int) -> bool:
     text = ""
     if extractor is not None:
         try:
-            with version.file.open("rb") as handle:
+            # From the disk or a temporary copy of the bucket object: the parsers need to seek.
+            with seekable_copy(version.file.storage, version.file.name) as handle:
                 text = extractor(handle)
         except Exception:  # a damaged file must not poison the queue; it stays unsearchable
             logger.warning("text_extraction_failed", extra={"document_id": document_id})

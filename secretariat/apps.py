@@ -21,3 +21,8 @@ class SecretariatConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("notices", "jobs")
+        # /metrics (issue 15): shared series, and task counts from whichever process runs them.
+        from secretariat import metrics
+
+        metrics.register_collector()
+        metrics.connect_task_signals()

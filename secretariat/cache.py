@@ -12,6 +12,8 @@ import logging
 import redis
 from django.core.cache.backends.redis import RedisCache
 
+from secretariat.metrics import CACHE_SECONDS
+
 logger = logging.getLogger(__name__)
 
 # What each operation answers while Redis is down: a miss, or "nothing stored".
@@ -32,11 +34,13 @@ _FALLBACKS = {
 
 def _tolerant(name, method):
     fallback = _FALLBACKS[name]
+    timer = CACHE_SECONDS.labels(name)  # /metrics: cache timings by operation
 
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            with timer.time():
+                return method(self, *args, **kwargs)
         except redis.RedisError as exc:
             logger.warning("cache_unavailable", extra={"operation": name,
                                                        "error": type(exc).__name__})

@@ -5,6 +5,7 @@ process at start-up, not silently run production in debug mode.
 """
 
 import os
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,3 +47,53 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_STORAGE_QUERY_KEYS = {"endpoint_url", "region"}
+
+
+def parse_storage_url(url: str, *, bucket: str = "", endpoint_url: str = "",
+                      region: str = "") -> dict:
+    """The ``STORAGES["default"]`` entry for papers: an S3-compatible bucket or the local disk.
+
+    ``s3://bucket/prefix?endpoint_url=...&region=...``; a bucket named on its own (the AWS_*
+    form) works the same. The bucket stays private: no ACL is ever sent (the bucket's own policy
+    governs, and it must not be public) and files are never handed out by bucket URL.
+    """
+    prefix = ""
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme != "s3" or not parts.netloc:
+            raise ImproperlyConfigured(
+                f"STORAGE_URL={url!r} is not an s3://<bucket>[/<prefix>] URL."
+            )
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        unknown = set(query) - _STORAGE_QUERY_KEYS
+        if unknown:
+            raise ImproperlyConfigured(
+                f"STORAGE_URL has unknown options {sorted(unknown)}; "
+                f"allowed: {sorted(_STORAGE_QUERY_KEYS)}."
+            )
+        bucket, prefix = parts.netloc, parts.path.strip("/")
+        endpoint_url = query.get("endpoint_url", endpoint_url)
+        region = query.get("region", region)
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if endpoint_url and urlsplit(endpoint_url).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(f"S3 endpoint {endpoint_url!r} must be an http(s) URL.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": prefix,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "default_acl": None,
+            # Names are random already; never silently rename or overwrite.
+            "file_overwrite": False,
+            # Reads that go through storage.open() spill to disk past 5 MB (0 = all in memory).
+            "max_memory_size": 5 * 1024 * 1024,
+            # Signed URLs are not used to deliver papers; keep any that are made short-lived.
+            "querystring_expire": 60,
+        },
+    }

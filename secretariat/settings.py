@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from secretariat.env import env_bool, env_int, env_list, env_str
+from secretariat.env import env_bool, env_int, env_list, env_str, parse_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -287,8 +287,19 @@ MEDIA_URL = "/media-not-served/"
 # serve the source folders directly.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# --- Object storage for papers (issue 15) ---
+# STORAGE_URL=s3://<bucket>[/<prefix>][?endpoint_url=http://minio:9000&region=eu-west-1], or the
+# AWS_STORAGE_BUCKET_NAME / AWS_S3_ENDPOINT_URL / AWS_S3_REGION_NAME trio; the keys come from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3 itself). Unset: the local disk.
+PAPERS_STORAGE = parse_storage_url(
+    env_str("STORAGE_URL"),
+    bucket=env_str("AWS_STORAGE_BUCKET_NAME"),
+    endpoint_url=env_str("AWS_S3_ENDPOINT_URL"),
+    region=env_str("AWS_S3_REGION_NAME"),
+)
+# --- end object storage ---
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": PAPERS_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -394,6 +405,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# --- One beat (issue 15) ---
+# secretariat.beat: a second `celery beat` anywhere refuses to start while the first holds
+# the lock in Redis; a dead beat's lock expires after BEAT_LOCK_SECONDS.
+CELERY_BEAT_SCHEDULER = "secretariat.beat:SingleBeatScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60, minimum=3)
+# --- end one beat ---
+
 # --- REST API -------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
@@ -467,6 +485,43 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
     },
 }
+
+# --- Metrics, health thresholds and error reports (issue 15) ---
+# /metrics answers a scraper that sends "Authorization: Bearer <METRICS_TOKEN>" or connects
+# from METRICS_NETWORKS (CIDRs, the client address as secretariat.proxies reads it); with
+# neither set the endpoint does not exist (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_NETWORKS = env_list("METRICS_NETWORKS", [])
+INSTALLED_APPS.append("django_prometheus")
+# Outermost pair: the latency measured covers every other middleware.
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+PROMETHEUS_EXPORT_MIGRATIONS = False  # would query the database at every start-up
+# Same drivers, wrapped to count and time every query.
+_METERED_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _METERED_ENGINES.get(
+    DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"]
+)
+# /healthz answers 503 once a due message (a reminder, a notice) has waited longer than this.
+HEALTH_MAX_UNSENT_SECONDS = env_int("HEALTH_MAX_UNSENT_SECONDS", 3600, minimum=60)
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        # Errors only, and no personal data: delegates' names and addresses stay here.
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
+# --- end metrics ---
 
 # --- Demo -----------------------------------------------------------------------------------
 

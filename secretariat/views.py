@@ -1,8 +1,9 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import defaults
@@ -80,6 +81,8 @@ def healthz(request):
         "status": "ok" if report["ok"] else "down",
         "checks": {name: "ok" if r["ok"] else "down" for name, r in report["checks"].items()},
     }
+    # For monitors: the reminder/notice backlog, a number that says nothing about the hosts.
+    body["oldest_due_unsent_seconds"] = report["oldest_due_unsent_seconds"]
     if is_secretariat(request.user):
         body["details"] = report["checks"]
     return JsonResponse(body, status=200 if report["ok"] else 503)
@@ -90,6 +93,41 @@ def healthz(request):
 def healthz_live(request):
     """Liveness: the process answers. Deliberately touches nothing else."""
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def metrics(request):
+    """Prometheus exposition (issue 15), for the scraper only: a bearer token or an address in
+    ``METRICS_NETWORKS``. Not configured at all: 404, as if the route did not exist."""
+    if not settings.METRICS_TOKEN and not settings.METRICS_NETWORKS:
+        raise Http404
+    if not _metrics_caller_allowed(request):
+        log_event("access_denied", request, level=logging.WARNING, path=request.path)
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from secretariat.metrics import registry
+
+    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+def _metrics_caller_allowed(request) -> bool:
+    import hmac
+    import ipaddress
+
+    from secretariat.proxies import client_address
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if settings.METRICS_TOKEN and scheme.lower() == "bearer" and hmac.compare_digest(
+        token.strip().encode(), settings.METRICS_TOKEN.encode()
+    ):
+        return True
+    address = client_address(request)
+    if not address or not settings.METRICS_NETWORKS:
+        return False
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.METRICS_NETWORKS)
 
 
 def permission_denied(request, exception=None):

@@ -183,3 +183,30 @@ def axe_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- Object storage (issue 15): a real S3-compatible server on loopback ---------------------
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    from tests.s3 import MotoServer
+
+    server = MotoServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bucket_storage(settings, moto_server, monkeypatch):
+    """Papers go to a fresh private bucket on the moto server for this test; returns its name."""
+    from secretariat.env import parse_storage_url
+
+    for name, value in moto_server.environment().items():
+        monkeypatch.setenv(name, value)
+    bucket = moto_server.new_bucket()
+    settings.STORAGES = {
+        **settings.STORAGES, "default": parse_storage_url(moto_server.storage_url(bucket))
+    }
+    return bucket

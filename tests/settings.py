@@ -12,6 +12,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Tests talk plain HTTP to the test client and the live server, as behind a TLS proxy.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("METRICS_TOKEN", "test-metrics-token-0123456789")
 os.environ.setdefault("VAR_DIR", str(Path(tempfile.gettempdir()) / "portal-test-var"))
 
 from secretariat.settings import *  # noqa: F403

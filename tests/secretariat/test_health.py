@@ -39,7 +39,10 @@ def hung_redis():
 def test_ready_when_database_and_redis_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+    assert response.json() == {
+        "status": "ok", "checks": {"database": "ok", "redis": "ok", "outbox": "ok"},
+        "oldest_due_unsent_seconds": 0,
+    }
 
 
 @pytest.mark.django_db
@@ -47,7 +50,9 @@ def test_not_ready_when_redis_is_down_and_no_detail_for_anonymous(client, settin
     settings.REDIS_URL = DEAD_REDIS
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "checks": {"database": "ok", "redis": "down"}}
+    assert response.json() == {"status": "down",
+                               "checks": {"database": "ok", "redis": "down", "outbox": "ok"},
+                               "oldest_due_unsent_seconds": 0}
 
 
 @pytest.mark.django_db
@@ -73,7 +78,7 @@ def test_without_redis_configured_only_the_database_is_checked(client, settings)
     settings.REDIS_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "outbox": "ok"}
 
 
 @pytest.mark.django_db
