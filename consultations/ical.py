@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Event
 
 from consultations.models import Consultation
+from secretariat import ical as portal_ical
 
 PRODID = "-//ASEAN Customs Secretariat Portal//Consultations//EN"
 # The longest reminder a subscriber may ask for: one week, in minutes.
@@ -87,14 +88,7 @@ def calendar_for(
     alarm_minutes: int | None = None,
 ) -> bytes:
     """A complete VCALENDAR with one VTIMEZONE per zone its events use."""
-    calendar = Calendar.new(
-        prodid=PRODID,
-        name=name,
-        uid=f"{feed_id}@asean-customs-portal",
-        method="PUBLISH",
-        refresh_interval=dt.timedelta(hours=1),
+    return portal_ical.calendar_for(
+        (event_for(c, alarm_minutes=alarm_minutes) for c in consultations),
+        prodid=PRODID, name=name, feed_id=feed_id,
     )
-    for consultation in consultations:
-        calendar.add_component(event_for(consultation, alarm_minutes=alarm_minutes))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
