@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from secretariat.models import Administration, AdministrationName, Contact, Partner, Profile
+from secretariat.models import (
+    Administration,
+    AdministrationName,
+    Contact,
+    Job,
+    OutboxMessage,
+    Partner,
+    Profile,
+)
 
 
 class AdministrationNameInline(admin.TabularInline):
@@ -65,3 +73,47 @@ class PortalUserAdmin(UserAdmin):
     def affiliation(self, obj):
         profile = getattr(obj, "profile", None)
         return profile.affiliation if profile else "—"
+
+
+# --- Outbox and jobs (issue 9): every message and job with its state, attempts, last error --
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "purpose", "recipient", "state", "attempts", "due_at",
+                    "sent_at", "short_error"]
+    list_filter = ["state", "purpose"]
+    search_fields = ["recipient", "message_id", "last_error"]
+    date_hierarchy = "created_at"
+    list_select_related = ["content_type"]
+    # The rows are the record of what was sent: read only. Cancelling is a feature's act.
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "name", "key", "state", "attempts", "due_at", "finished_at",
+                    "short_error"]
+    list_filter = ["state", "name"]
+    search_fields = ["key", "last_error"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

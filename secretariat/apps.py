@@ -16,3 +16,8 @@ class SecretariatConfig(AppConfig):
         from secretariat import security_log  # noqa: F401  (connects the signal receivers)
 
         post_migrate.connect(_sync_secretariat_group, sender=self)
+        # Outbox preparers and jobs register themselves in each app's ``notices`` and
+        # ``jobs`` modules; import them all so web and worker processes know every one.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("notices", "jobs")

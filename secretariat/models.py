@@ -247,3 +247,120 @@ class Profile(models.Model):
         if self.administration_id:
             return self.administration.time_zone
         return settings.PORTAL_DEFAULT_TIME_ZONE
+
+
+# --- Outbox and jobs (issue 9) --------------------------------------------------------------
+# The rows behind ``secretariat.outbox`` (every email) and ``secretariat.jobs`` (every
+# background job that must happen). Read those modules' docstrings before using them.
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled (not needed any more)"
+    SKIPPED = "skipped", "Skipped (too late or superseded)"
+    DONE = "done", "Done"  # jobs only
+
+
+FINAL_DELIVERY_STATES = (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.CANCELLED,
+                         DeliveryState.SKIPPED, DeliveryState.DONE)
+
+
+class Delivery(models.Model):
+    """What the outbox machinery needs on a row: state, schedule, claim and attempts.
+
+    ``due_at`` is when the row may next be tried; ``claim_token`` names the one worker that
+    holds the row until ``lease_until``; every finishing UPDATE matches the token, so a worker
+    that outlived its lease changes nothing. ``enqueued_at`` says when a task was last put on
+    the broker for it (the sweeper re-offers rows never queued, or queued and lost).
+    """
+
+    state = models.CharField(
+        max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    due_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboxMessage(Delivery):
+    """One email to one recipient for one (purpose, object): the unique key makes a rerun, a
+    redelivered task or two planners unable to create or send it twice."""
+
+    purpose = models.CharField(max_length=80, help_text="e.g. reporting.reminder")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    recipient = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", help_text="The recipient's account, when there is one.",
+    )
+    template = models.CharField(max_length=120, help_text="Template triplet prefix.")
+    context = models.JSONField(default=dict, blank=True)
+    not_before = models.DateTimeField(help_text="The earliest the message may go.")
+    send_before = models.DateTimeField(
+        null=True, blank=True, help_text="Skipped if it cannot go before this instant."
+    )
+    window = models.JSONField(
+        null=True, blank=True, help_text="Working window it may be sent in (empty: any time)."
+    )
+    message_id = models.CharField(max_length=255, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "due_at"], name="outbox_state_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "content_type", "object_id", "recipient"],
+                name="one_message_per_purpose_object_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.object_id} to {self.recipient} ({self.state})"
+
+    @property
+    def subject_object(self):
+        """The object the message is about (the ``obj`` it was queued for); None if deleted."""
+        model = self.content_type.model_class()
+        if model is None:
+            return None
+        return model._default_manager.filter(pk=self.object_id).first()
+
+
+class Job(Delivery):
+    """A background job recorded in the transaction of the write that needs it."""
+
+    name = models.CharField(max_length=80, help_text="Registered job name.")
+    kwargs = models.JSONField(default=dict, blank=True)
+    key = models.CharField(
+        max_length=200, blank=True,
+        help_text="Jobs with the same key are coalesced while one is pending.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "due_at"], name="job_state_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(state="pending") & ~Q(key=""),
+                name="one_pending_job_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.kwargs} ({self.state})"

@@ -316,9 +316,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A request that enqueues must fail fast when Redis is down; the sweeper re-queues later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = "UTC"
+# --- Outbox (issue 9): secretariat/outbox.py, jobs.py, claims.py. Short values are for the
+# chaos tests' processes; the lease must outlast CELERY_TASK_TIME_LIMIT in production.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 600, minimum=1)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60, minimum=1)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5, minimum=1)
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=1)
+# After the SMTP server accepted a message, keep trying to record "sent" this long while the
+# database is away (a PostgreSQL restart), rather than resend after the lease.
+OUTBOX_DB_RETRY_SECONDS = env_int("OUTBOX_DB_RETRY_SECONDS", 60, minimum=0)
+OUTBOX_MESSAGE_ID_DOMAIN = env_str("OUTBOX_MESSAGE_ID_DOMAIN", "asean-customs-portal")
 # One schedule for the whole portal. Each entry expires before its next run, so a backlog
 # after an outage never piles up duplicate planner runs (the planner catches up by itself).
 CELERY_BEAT_SCHEDULE: dict = {
+    # --- outbox (issue 9) ---
+    "secretariat-outbox-sweep": {
+        "task": "secretariat.tasks.sweep",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": max(OUTBOX_SWEEP_SECONDS - 1, 1)},
+    },
+    # --- end outbox ---
     "consultations-requeue-notices": {
         "task": "consultations.tasks.requeue_pending_notices",
         "schedule": 5 * 60,

@@ -26,6 +26,8 @@ class SmtpSink:
         self.messages: list[email.message.EmailMessage] = []
         self.script: deque[str] = deque()
         self.refused: list[str] = []
+        # Addresses answered "550" at RCPT TO (a mailbox that does not exist).
+        self.refuse_rcpt: set[str] = set()
         self.lock = threading.Lock()
         # Seconds to wait before accepting each recipient: widens the time a sender spends
         # in the SMTP conversation before the message exists, so a kill lands mid-send.
@@ -36,6 +38,8 @@ class SmtpSink:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_delay:
             await asyncio.sleep(self.rcpt_delay)
+        if address.lower() in self.refuse_rcpt:
+            return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
