@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from secretariat.access import is_member_staff, is_secretariat
-from workgroups.enforcement import access
+from workgroups.enforcement import access, notices
 from workgroups.enforcement.models import (
     Commodity,
     EnforcementContact,
@@ -129,6 +129,7 @@ def seizure_report_file(*, actor, data: dict, lines: list[Line]) -> SeizureRepor
         report.full_clean()
         report.save()
         _write_lines(report, lines, actor)
+        notices.report_filed(report, actor=actor)
     return report
 
 
