@@ -134,7 +134,8 @@ def grid(viewer: Viewer, meeting: Meeting) -> list[GridDay]:
             title = f"Bilateral with {bilateral.requester.administration.country}"
         events.append((bilateral.starts_at, GridItem(
             "bilateral", title, _span(bilateral.starts_at, bilateral.ends_at, venue_tz), "",
-            bilateral.room.name, detail=bilateral.topic, bilateral=bilateral,
+            bilateral.room.name, bilateral=bilateral,
+            detail=" · ".join(x for x in (bilateral.topic, bilateral.note) if x),
         ), bilateral.ends_at))
     venue_zone = zoneinfo.ZoneInfo(venue_tz)
     for start, item, end in sorted(events, key=lambda e: e[0]):

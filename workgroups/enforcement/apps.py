@@ -14,8 +14,13 @@ class EnforcementConfig(AppConfig):
 
     def ready(self) -> None:
         from secretariat.home import register_panel
-        from workgroups.enforcement.home import milestone_operations_panel, recent_seizures_panel
-        from workgroups.panels import register_milestone_panel
+        from workgroups.enforcement.home import (
+            body_operations_panel,
+            milestone_operations_panel,
+            recent_seizures_panel,
+        )
+        from workgroups.panels import register_body_panel, register_milestone_panel
 
         register_panel(recent_seizures_panel)
+        register_body_panel(body_operations_panel)
         register_milestone_panel(milestone_operations_panel)

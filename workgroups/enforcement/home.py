@@ -39,3 +39,17 @@ def milestone_operations_panel(request, milestone) -> str | None:
     return render_to_string("enforcement/_milestone_operations.html", {
         "operations": operations, "cleared": access.sees_seizures(request.user),
     }, request=request)
+
+
+def body_operations_panel(request, body) -> dict | None:
+    """On the page of the body that follows them (the CECWG): its operations, by name."""
+    operations = list(selectors.operations().filter(body=body).order_by("-starts_on"))
+    if not operations:
+        return None
+    items = [{
+        "label": op.name, "url": op.get_absolute_url(),
+        "detail": f"led by {op.lead.country} · since {date_format(op.starts_on, 'M Y')}",
+    } for op in operations]
+    items.append({"label": "All enforcement operations",
+                  "url": reverse("enforcement:operation_list"), "detail": ""})
+    return {"title": "Joint enforcement operations", "items": items, "empty": ""}
