@@ -125,7 +125,7 @@ def answering_side(bilateral: Bilateral) -> str:
     return SlotProposal.Side.REQUESTER
 
 
-def _open_proposals(bilateral: Bilateral) -> list[SlotProposal]:
+def open_proposals(bilateral: Bilateral) -> list[SlotProposal]:
     """The slots of the latest round (the ones the answering side may accept)."""
     proposals = list(bilateral.proposals.order_by("created_at", "pk"))
     if not proposals:
@@ -164,7 +164,7 @@ def bilateral_accept(
             raise PermissionDenied("The other side answers this proposal.")
         if bilateral.status not in OPEN:
             raise _closed(bilateral)
-        proposal = next((p for p in _open_proposals(bilateral) if p.pk == proposal_id), None)
+        proposal = next((p for p in open_proposals(bilateral) if p.pk == proposal_id), None)
         if proposal is None:
             raise ValidationError({"slot": "Choose one of the slots proposed in the last round."})
         if room is not None and room.meeting_id != bilateral.meeting_id:

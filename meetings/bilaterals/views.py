@@ -32,7 +32,7 @@ def _meeting_and_viewer(request, pk: int):
     return meeting, viewer
 
 
-def _errors(exc: ValidationError) -> list[str]:
+def _errors(exc: ValidationError) -> list[str]:  # for the answer buttons (a redirect)
     return [m for messages_ in exc.message_dict.values() for m in messages_]
 
 
@@ -45,13 +45,13 @@ def _request_form(meeting, viewer, data=None):
                        requester_choices=requester_choices)
 
 
-@login_required
-@require_GET
-def grid_page(request, pk: int):
-    meeting, viewer = _meeting_and_viewer(request, pk)
-    may_request = viewer.is_secretariat or (
-        viewer.delegation is not None
-        and services.acts_for_delegation(request.user, viewer.delegation))
+def _may_request(user, viewer) -> bool:
+    return viewer.is_secretariat or (
+        viewer.delegation is not None and services.acts_for_delegation(user, viewer.delegation))
+
+
+def _grid(request, meeting, viewer, *, form=None, status=200):
+    may_request = _may_request(request.user, viewer)
     feed_url = None
     if viewer.delegation is not None:
         feed_url = request.build_absolute_uri(reverse(
@@ -60,33 +60,42 @@ def grid_page(request, pk: int):
     for bilateral in pending:
         side = services.answering_side(bilateral)
         bilateral.my_turn = services.acts_for_side(request.user, bilateral, side)
-        bilateral.open_proposals = services._open_proposals(bilateral)
+        bilateral.open_proposals = services.open_proposals(bilateral)
     start = meeting.sessions.order_by("starts_at").values_list("starts_at", flat=True).first()
+    # The zone labels carry the offset of the meeting's days (summer time elsewhere).
     reference = start or dt.datetime.combine(meeting.start_date, dt.time(9), meeting.zoneinfo)
+    if may_request and form is None:
+        form = _request_form(meeting, viewer)
     return render(request, "bilaterals/grid.html", {
         "meeting": meeting, "viewer": viewer, "days": selectors.grid(viewer, meeting),
-        "pending": pending, "may_request": may_request,
-        "form": _request_form(meeting, viewer) if may_request else None,
+        "pending": pending, "form": form if may_request else None,
         "propose_form": ProposeForm(), "feed_url": feed_url,
         "venue_zone": selectors.zone_label(meeting.city or "Venue", meeting.time_zone, reference),
         "own_zone": selectors.zone_label(viewer.zone_place, viewer.time_zone, reference),
         "rooms": selectors.rooms_with_bookings(meeting) if viewer.is_secretariat else None,
         "delegations": (Delegation.objects.filter(meeting=meeting).select_related("administration")
                         .order_by("administration__country") if viewer.is_secretariat else None),
-    })
+    }, status=status)
+
+
+@login_required
+@require_GET
+def grid_page(request, pk: int):
+    meeting, viewer = _meeting_and_viewer(request, pk)
+    return _grid(request, meeting, viewer)
 
 
 @login_required
 @require_POST
 def request_view(request, pk: int):
+    """A refused request comes back as the grid with the form as typed and the clash named
+    (400), so nothing typed is lost."""
     meeting, viewer = _meeting_and_viewer(request, pk)
+    if not _may_request(request.user, viewer):
+        raise PermissionDenied
     form = _request_form(meeting, viewer, request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else "Request"
-            for error in errors:
-                messages.error(request, f"{label}: {error}")
-        return redirect("bilaterals:grid", pk=meeting.pk)
+        return _grid(request, meeting, viewer, form=form, status=400)
     if viewer.is_secretariat:
         requester = Delegation.objects.filter(
             meeting=meeting, pk=form.cleaned_data["requester"]).first()
@@ -104,13 +113,12 @@ def request_view(request, pk: int):
             topic=form.cleaned_data["topic"], party_size=form.cleaned_data["party_size"],
             slots=form.slots(),
         )
-    except PermissionDenied:
-        raise
     except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, f"Request refused: {message}")
-    else:
-        messages.success(request, f"{bilateral.title} requested; the other side is told by email.")
+        for field, errors in exc.message_dict.items():
+            target = "slot_1" if field == "slot" else field if field in form.fields else None
+            form.add_error(target, errors)
+        return _grid(request, meeting, viewer, form=form, status=400)
+    messages.success(request, f"{bilateral.title} requested; the other side is told by email.")
     return redirect("bilaterals:grid", pk=meeting.pk)
 
 
