@@ -43,7 +43,8 @@ def delegations(meeting, chair, delegate, delegate_b):
     linked: ``delegate_b`` is only a delegate of it)."""
     vn = make_head_of_delegation(meeting, chair).delegation
     my = make_head_of_delegation(meeting, delegate).delegation
-    th = Delegation.objects.create(meeting=meeting, administration=delegate_b.profile.administration)
+    th = Delegation.objects.create(meeting=meeting,
+                                   administration=delegate_b.profile.administration)
     return {"VN": vn, "MY": my, "TH": th}
 
 

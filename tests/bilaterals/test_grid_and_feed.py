@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from meetings.bilaterals import services
 from meetings.bilaterals.models import Bilateral
+from meetings.bilaterals.schedule import DASH
 from tests.bilaterals.conftest import at, schedule
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_grid_in_venue_and_own_time_zone_with_only_own_bilaterals(
     assert "Phu Quoc time (UTC+07:00)" in page
     assert f"{malaysia.country} time (UTC+08:00)" in page
     assert "Bilateral with Thailand" in page and "with Japan Customs" not in page
-    assert "12:15–13:00" in page and "13:15–14:00" in page  # venue, then Malaysia
+    assert f"12:15{DASH}13:00" in page and f"13:15{DASH}14:00" in page  # venue, then Malaysia
     assert "Opening and plenary" in page
     main = page[page.index("<main"):page.index("</main>")]  # (the shared footer is not ours)
     assert "Asia/Kuala_Lumpur" not in main and "Asia/Ho_Chi_Minh" not in main
@@ -72,7 +73,7 @@ def test_the_secretariat_sees_the_whole_grid_and_the_rooms(client, meeting, sche
                                                            secretariat):
     client.force_login(secretariat)
     page = client.get(f"/meetings/{meeting.pk}/bilaterals/").content.decode()
-    assert "Viet Nam – Japan Customs" in page and "Malaysia – Thailand" in page
+    assert f"Viet Nam {DASH} Japan Customs" in page and f"Malaysia {DASH} Thailand" in page
     assert "Lotus" in page and "Orchid" in page
 
 
@@ -102,7 +103,7 @@ def test_a_refused_request_keeps_the_form_and_names_the_clash(client, meeting, d
     })
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Viet Nam already has the Bilateral: Viet Nam – Japan Customs" in page
+    assert f"Viet Nam already has the Bilateral: Viet Nam {DASH} Japan Customs" in page
     assert 'value="Typed topic"' in page
     ok = client.post(f"/meetings/{meeting.pk}/bilaterals/request/", {
         "invitee": f"p{japan_customs.pk}", "topic": "Later", "party_size": "6",

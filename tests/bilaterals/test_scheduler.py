@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from consultations.models import Consultation, ConsultationSeries
 from meetings.bilaterals import services
 from meetings.bilaterals.models import Bilateral
+from meetings.bilaterals.schedule import DASH
 from secretariat import outbox
 from tests.bilaterals.conftest import at, request, schedule
 
@@ -42,12 +43,12 @@ def test_refuses_another_bilateral_of_either_side(meeting, delegations, rooms, s
     with pytest.raises(ValidationError) as partner_busy:  # Japan Customs is taken
         request(secretariat, meeting, delegations["MY"], partner=japan_customs,
                 slots=[(at(0, "12:30"), at(0, "13:15"))])
-    assert "Japan Customs already has the Bilateral: Viet Nam – Japan Customs" in _refusal(
+    assert f"Japan Customs already has the Bilateral: Viet Nam {DASH} Japan Customs" in _refusal(
         partner_busy)
     with pytest.raises(ValidationError) as delegation_busy:  # Viet Nam is taken
         request(secretariat, meeting, delegations["MY"], delegation=delegations["VN"],
                 slots=[(at(0, "12:45"), at(0, "13:30"))])
-    assert "Viet Nam already has the Bilateral: Viet Nam – Japan Customs" in _refusal(
+    assert f"Viet Nam already has the Bilateral: Viet Nam {DASH} Japan Customs" in _refusal(
         delegation_busy)
 
 
@@ -61,7 +62,7 @@ def test_refuses_a_full_or_too_small_room(meeting, delegations, rooms, secretari
     with pytest.raises(ValidationError) as taken:
         services.bilateral_accept(actor=secretariat, bilateral_id=other.pk,
                                   proposal_id=proposal, room=rooms["lotus"])
-    assert "Lotus is taken by the Bilateral: Viet Nam – Japan Customs" in _refusal(taken)
+    assert f"Lotus is taken by the Bilateral: Viet Nam {DASH} Japan Customs" in _refusal(taken)
     with pytest.raises(ValidationError) as small:
         services.bilateral_accept(actor=secretariat, bilateral_id=other.pk,
                                   proposal_id=proposal, room=rooms["orchid"])
