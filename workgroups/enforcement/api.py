@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from secretariat.access import administration_id_of, is_secretariat
 from secretariat.models import Administration
+from secretariat.openapi import ErrorDetailSerializer, PortalAutoSchema
 from workgroups.enforcement import access, selectors, services
 from workgroups.enforcement.models import (
     QUANTITY_DIGITS,
@@ -116,6 +117,20 @@ class SeizureReportSerializer(serializers.ModelSerializer):
         return lines
 
 
+class ClearanceSchema(PortalAutoSchema):
+    """Every operation of the endpoint answers 404 to people without the clearance."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction == "response" and "404" not in responses:
+            response = self._get_response_for_code(ErrorDetailSerializer, "404",
+                                                   direction=direction)
+            responses["404"] = {**response, "description": (
+                "Without the enforcement clearance (or not found): the endpoint does not "
+                "exist for you.")}
+        return responses
+
+
 class SeizureReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
     viewsets.GenericViewSet,
@@ -124,6 +139,7 @@ class SeizureReportViewSet(
 
     serializer_class = SeizureReportSerializer
     filterset_fields = ["mode"]
+    schema = ClearanceSchema()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
