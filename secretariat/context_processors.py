@@ -10,7 +10,6 @@ NAVIGATION = [
     ("Strategic Plan", "workgroups:dashboard", None),
     ("Working groups", "workgroups:body_list", None),
     ("Consultations", "consultations:schedule", None),
-    ("Enforcement", "enforcement:operation_list", None),
     ("My reports", "reporting:my_reports", {Role.CHAIR, Role.DELEGATE}),
     ("Reporting cycles", "reporting:cycle_list", {Role.SECRETARIAT}),
 ]

@@ -60,9 +60,8 @@ def _release_rows(cells: list[dict]) -> dict:
         row = {"label": Commodity(commodity).label, "cells": []}
         for mode in modes:
             here = [c for c in cells if c["commodity"] == commodity and c["mode"] == mode]
-            if not here:
-                row["cells"].append("0")
-            elif any(c["cases"] is None for c in here):
+            # Zero is below 3 as well: an empty cell is not told apart from a small one.
+            if not here or any(c["cases"] is None for c in here):
                 row["cells"].append("< 3")
             else:
                 cases = sum(c["cases"] for c in here)
