@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from consultations import ical as consultation_ical
 from consultations import selectors
@@ -106,7 +106,7 @@ def _default_year() -> int:
     return timezone.localdate().year
 
 
-@require_GET
+@require_safe
 def year_calendar_page(request):
     bodies = list(Body.objects.order_by("code"))
     form = CalendarFilterForm(request.GET or None, bodies=bodies)
@@ -150,7 +150,7 @@ def feed_events(user, *, body_code: str | None = None, alarm: int | None = None)
     return events
 
 
-@require_GET
+@require_safe
 def year_feed(request):
     """The public feed of meetings, sessions and published consultations, whatever the
     session (this URL gets shared). ``?body=DG`` narrows it, ``?alarm=30`` adds a reminder."""

@@ -39,3 +39,19 @@ def meeting_section(request, meeting) -> str | None:
         {"meeting": meeting, "consultations": consultations},
         request=request,
     )
+
+
+def partner_busy(meeting, partner_ids, starts_at, ends_at):
+    """For the bilateral scheduler: a partner is busy during its consultations at the
+    meeting (cancelled ones excepted)."""
+    from consultations.models import Consultation
+
+    if not partner_ids:
+        return []
+    rows = (
+        Consultation.objects.with_related()
+        .filter(meeting=meeting, series__partner_id__in=partner_ids,
+                starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(status=Consultation.Status.CANCELLED)
+    )
+    return [(c.series.partner_id, c.title, c.starts_at, c.ends_at) for c in rows]

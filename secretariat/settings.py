@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "secretariat",
     "workgroups",
     "workgroups.reporting",
+    "workgroups.enforcement",  # issue 16: operations and seizure reports
     "meetings",
+    "meetings.bilaterals",  # issue 16: bilateral side meetings
     "consultations",
 ]
 

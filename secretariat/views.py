@@ -96,7 +96,7 @@ def healthz_live(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def metrics(request):
     """Prometheus exposition (issue 15), for the scraper only: a bearer token or an address in
     ``METRICS_NETWORKS``. Not configured at all: 404, as if the route did not exist."""

@@ -127,4 +127,25 @@ EXPECTED: dict[str, tuple[list[int], list[int]]] = {
     "api:agenda-item-list": ([401, 200, 200, 200, 200, 200, 200], [401, 403, 403, 403, 403, 403, 400]),
     "api:agenda-item-detail": ([401, 404, 404, 404, 404, 404, 200], [401, 405, 405, 405, 405, 405, 405]),
     "api:delegation-detail": ([401, 200, 404, 404, 404, 404, 200], [401, 405, 405, 405, 405, 405, 405]),
+    # --- issue 16: enforcement (seizure data only for the enforcement clearance: chair.vn is
+    # Viet Nam's enforcement contact in the demo, delegates and partners are not) ---
+    "enforcement:operation_list": ([200, 200, 200, 200, 200, 200, 200], [405, 405, 405, 405, 405, 405, 405]),
+    "enforcement:operation": ([200, 200, 200, 200, 200, 200, 200], [405, 405, 405, 405, 405, 405, 405]),
+    "enforcement:release": ([302, 405, 405, 405, 405, 405, 405], [302, 404, 404, 404, 404, 403, 302]),
+    "enforcement:analysis": ([302, 404, 404, 404, 404, 200, 200], [302, 405, 405, 405, 405, 405, 405]),
+    "enforcement:analysis_xlsx": ([302, 404, 404, 404, 404, 200, 200], [302, 405, 405, 405, 405, 405, 405]),
+    "enforcement:report_create": ([302, 404, 404, 404, 404, 200, 200], [302, 404, 404, 404, 404, 400, 400]),
+    # A Malaysian report: Viet Nam's contact reads it but may not amend it (403).
+    "enforcement:report": ([302, 404, 404, 404, 404, 200, 200], [302, 405, 405, 405, 405, 405, 405]),
+    "enforcement:report_amend": ([302, 404, 404, 404, 404, 403, 200], [302, 404, 404, 404, 404, 403, 400]),
+    "api:operation-list": ([401, 200, 200, 200, 200, 200, 200], [401, 405, 405, 405, 405, 405, 405]),
+    "api:operation-detail": ([401, 200, 200, 200, 200, 200, 200], [401, 405, 405, 405, 405, 405, 405]),
+    "api:seizure-report-list": ([401, 404, 404, 404, 404, 200, 200], [401, 404, 404, 404, 404, 400, 400]),
+    "api:seizure-report-detail": ([401, 404, 404, 404, 404, 200, 200], [401, 404, 404, 404, 404, 405, 405]),
+    # --- issue 16: bilaterals of the 33rd DG meeting (Thailand's request to Korea Customs
+    # is pending; nobody in the walk heads a delegation, so only the secretariat requests) ---
+    "bilaterals:grid": ([302, 200, 200, 200, 200, 200, 200], [302, 405, 405, 405, 405, 405, 405]),
+    "bilaterals:request": ([302, 405, 405, 405, 405, 405, 405], [302, 403, 403, 403, 403, 403, 400]),
+    "bilaterals:answer": ([302, 405, 405, 405, 405, 405, 405], [302, 404, 400, 404, 404, 404, 400]),
+    "bilaterals:feed": ([200, 200, 200, 200, 200, 200, 200], [405, 405, 405, 405, 405, 405, 405]),
 }

@@ -76,6 +76,27 @@ def demo_objects() -> dict:
         # Read at request time: a POST to the rotate route earlier in the walk changes it.
         "feed_token": lambda: CalendarFeedToken.objects.get(user__username="partner.wco").token,
         "partner_slug": "wco",
+        # --- issue 16: enforcement and bilaterals ---
+        **_enforcement_and_bilateral_objects(),
+    }
+
+
+def _enforcement_and_bilateral_objects() -> dict:
+    """A Malaysian (illustrative) seizure report: Viet Nam's cleared chair staff may read it
+    but not amend it; the bilateral still waiting for Korea Customs' answer (Thailand asked);
+    Viet Nam's delegation feed token."""
+    from meetings.bilaterals.models import Bilateral
+    from meetings.bilaterals.services import feed_token_for
+    from meetings.models import Delegation
+    from workgroups.enforcement.models import SeizureReport
+
+    vn_at_33 = Delegation.objects.get(meeting__body__code="DG", meeting__ordinal=33,
+                                      administration__code="VN")
+    return {
+        "seizure_report": SeizureReport.objects.filter(administration__code="MY").get().pk,
+        "bilateral": Bilateral.objects.filter(status=Bilateral.Status.REQUESTED).get().pk,
+        "operation_slug": "mekong-dragon",
+        "bilateral_token": feed_token_for(vn_at_33),
     }
 
 
@@ -91,6 +112,9 @@ def concrete(name: str, route: str, objects: dict) -> str:
                 "chair_term" if "chair-terms/" in route else
                 # Withdrawing in the walk must not hide the paper the later routes use.
                 "withdrawable" if "withdraw" in route else
+                "seizure_report" if route.startswith("enforcement/reports") or
+                "seizure-reports" in route else
+                "bilateral" if route.startswith("bilaterals/") else
                 "consultation" if "consultation" in route else
                 "document" if "document" in route else
                 "meeting" if "meeting" in route else
@@ -106,8 +130,10 @@ def concrete(name: str, route: str, objects: dict) -> str:
         "<code>": objects["code"],
         "<int:history_id>": str(objects["history_id"]),
         "<int:number>": str(objects["version"]),
-        "<str:token>": objects["feed_token"]() if "<str:token>" in route else "",
-        "<slug>": objects["partner_slug"],
+        "<str:token>": (objects["bilateral_token"] if route.startswith("bilaterals/feeds")
+                        else objects["feed_token"]() if "<str:token>" in route else ""),
+        "<slug:slug>": objects["operation_slug"],
+        "<slug>": objects["operation_slug"] if "operations/" in route else objects["partner_slug"],
     }
     for placeholder, value in replacements.items():
         route = route.replace(placeholder, value)
