@@ -39,7 +39,7 @@ def test_me_costs_a_fixed_number_of_queries(client, delegate, django_assert_max_
     # session read, user joined with profile/administration/partner, the administration's
     # names; the idle-timeout refresh writes the session (UPDATE inside a savepoint pair);
     # consultations' calendar_url: the feed token, created on this first call (+4 in all);
-    # the chair terms the person's administration holds today (the computed chair right).
+    # workgroups' ``chairs``: the chair terms the administration holds now (+1).
     with django_assert_max_num_queries(11):
         assert client.get(ME).status_code == 200
 
