@@ -13,33 +13,17 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.throttling import SimpleRateThrottle
 
 from consultations import ical, selectors, services
+from secretariat import throttles
 from secretariat.access import role_of
 from secretariat.caching import cache_public_page
 from secretariat.security_log import log_event
 
 
-class FeedThrottle(SimpleRateThrottle):
-    """Per-IP limit on calendar files: each one is built from the database on request."""
-
-    scope = "consultation_feeds"
-    rate = "60/min"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
 def _throttled(request) -> HttpResponse | None:
-    throttle = FeedThrottle()
-    if throttle.allow_request(request, None):
-        return None
-    log_event("throttled", request, level=logging.WARNING, path=request.path)
-    response = HttpResponse("Too many calendar requests; try again in a minute.", status=429,
-                            content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = str(int(throttle.wait() or 60))
-    return response
+    # Each calendar file is built from the database on request: a per-address limit.
+    return throttles.limit(request, "consultation_feeds")
 
 
 def _ics_response(
@@ -141,6 +125,8 @@ def _alarm(request) -> int | None:
 @require_GET
 def event_ics(request, pk: int):
     """“Add to calendar”: one consultation as a .ics file."""
+    if limited := _throttled(request):
+        return limited
     consultation = selectors.consultation_get(request.user, pk)
     try:
         alarm = _alarm(request)

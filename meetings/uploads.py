@@ -11,13 +11,14 @@ pipeline can be tested; production should add ClamAV (``clamd``) behind ``scan_f
 
 import hashlib
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+
+from secretariat import filecheck
 
 # Format → (extensions accepted for it, the Content-Type we serve it with).
 FORMATS = {
@@ -36,20 +37,9 @@ FORMATS = {
 }
 ALLOWED_EXTENSIONS = sorted(ext for exts, _ in FORMATS.values() for ext in exts)
 
-# The main part each OOXML format must declare in [Content_Types].xml. The macro-enabled
-# variants (.docm, .xlsm, .pptm) declare a different main part and are refused with it.
-OOXML_MAIN_PARTS = {
-    "docx": b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    "xlsx": b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-    "pptx": b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-}
-MACRO_MARKERS = (b"macroEnabled", b"vbaProject")
-
-# A real meeting paper has a few hundred parts and expands to a few times its size; a zip bomb
-# has thousands of parts or expands a thousandfold.
-MAX_ZIP_ENTRIES = 2000
-MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_ZIP_RATIO = 200
+# The main part each OOXML format must declare in [Content_Types].xml; the zip-bomb limits,
+# the active-content policy and the page and cell limits live in secretariat.filecheck.
+OOXML_FORMATS = {"docx", "xlsx", "pptx"}
 
 MAX_NAME_LENGTH = 180
 # Extensions that must not hide anywhere in a name (``agenda.pdf.exe``, ``report.exe.pdf``).
@@ -152,89 +142,15 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _check_pdf(file) -> None:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(file)
-        encrypted = reader.is_encrypted
-        if not encrypted:
-            len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValidationError(
-            "The PDF is damaged and cannot be read.", code="damaged_pdf"
-        ) from exc
-    finally:
-        file.seek(0)
-    if encrypted:
-        # Policy: papers are protected by the portal's access levels, not by passwords the
-        # secretariat would have to circulate; an encrypted PDF also cannot be indexed.
-        raise ValidationError(
-            "Password-protected PDFs are not accepted; upload the file without a password.",
-            code="encrypted_pdf",
-        )
-
-
-def _check_ooxml(file, expected: str, size: int) -> str:
-    """Validate an Office Open XML package and return its format (docx, xlsx or pptx)."""
-    try:
-        with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES:
-                raise ValidationError(
-                    "The document has an implausible number of parts (a zip bomb?).",
-                    code="zip_bomb",
-                )
-            expanded = sum(e.file_size for e in entries)
-            if expanded > MAX_ZIP_UNCOMPRESSED or expanded > max(size, 1) * MAX_ZIP_RATIO:
-                raise ValidationError(
-                    "The document expands to an implausible size (a zip bomb?).",
-                    code="zip_bomb",
-                )
-            names = {e.filename for e in entries}
-            if any("vbaproject" in n.lower() for n in names):
-                raise ValidationError(
-                    "Documents with macros are not accepted; save it as .docx/.xlsx/.pptx.",
-                    code="macros",
-                )
-            if "[Content_Types].xml" not in names:
-                raise ValidationError(
-                    "The file is a zip archive, not an Office document.", code="not_ooxml"
-                )
-            info = archive.getinfo("[Content_Types].xml")
-            if info.file_size > 1024 * 1024:
-                raise ValidationError("The Office document is malformed.", code="not_ooxml")
-            content_types = archive.read(info)
-    except zipfile.BadZipFile as exc:
-        raise ValidationError("The Office document is damaged.", code="damaged_zip") from exc
-    except (RuntimeError, NotImplementedError) as exc:  # encrypted or exotic compression
-        raise ValidationError(
-            "The Office document is encrypted or uses an unsupported compression.",
-            code="damaged_zip",
-        ) from exc
-    finally:
-        file.seek(0)
-    if any(marker in content_types for marker in MACRO_MARKERS):
-        raise ValidationError(
-            "Documents with macros are not accepted; save it as .docx/.xlsx/.pptx.",
-            code="macros",
-        )
-    for fmt, main_part in OOXML_MAIN_PARTS.items():
-        if main_part in content_types:
-            return fmt
-    raise ValidationError(
-        f"The file is not a valid {expected.upper()} document.", code="not_ooxml"
-    )
-
-
 def inspect_upload(file, name: str | None = None) -> InspectedUpload:
     """Accept ``file`` (a Django ``File``) or raise ``ValidationError`` with a clear message.
 
     Guarantees: the content is a PDF, DOCX, XLSX, PPTX, PNG or JPEG matching the name's
-    extension; not empty, not over ``settings.MAX_UPLOAD_BYTES``, not a zip bomb, no macros,
-    no encrypted PDF, no HTML/SVG markup in the first bytes browsers sniff, no EICAR test
-    signature. The file is left at position 0.
+    extension; not empty, not over ``settings.MAX_UPLOAD_BYTES``; within the limits and the
+    active-content policy of ``secretariat.filecheck`` (zip bombs, macros, ActiveX, external
+    relationships, cell and page counts, PDF JavaScript/launch/embedded files); no encrypted
+    PDF, no HTML/SVG markup in the first bytes browsers sniff, no EICAR test signature. The
+    file is left at position 0.
     """
     filename = sanitise_filename(name if name is not None else getattr(file, "name", ""))
     extension = PurePosixPath(filename).suffix.lower()
@@ -258,12 +174,12 @@ def inspect_upload(file, name: str | None = None) -> InspectedUpload:
             code="disguised",
         )
     if sniffed == "zip":
-        if expected not in OOXML_MAIN_PARTS:
+        if expected not in OOXML_FORMATS:
             raise ValidationError(
                 f"The content is not a {expected.upper()} file, whatever its name says.",
                 code="disguised",
             )
-        sniffed = _check_ooxml(file, expected, size)
+        sniffed = filecheck.inspect_ooxml(file, size=size)
     if sniffed != expected:
         raise ValidationError(
             f"The content is a {sniffed.upper()} file but the name says "
@@ -271,7 +187,7 @@ def inspect_upload(file, name: str | None = None) -> InspectedUpload:
             code="disguised",
         )
     if sniffed == "pdf":
-        _check_pdf(file)
+        filecheck.inspect_pdf(file)
     return InspectedUpload(
         format=sniffed,
         content_type=FORMATS[sniffed][1],

@@ -7,11 +7,11 @@ from rest_framework import exceptions, permissions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView, exception_handler
 
 from secretariat.access import profile_of, role_of
 from secretariat.security_log import log_event
+from secretariat.throttles import PortalScopedRateThrottle
 
 # Filled in by apps above the core (consultations adds the calendar feed URL).
 ME_EXTRAS: list = []
@@ -79,7 +79,7 @@ class TokenView(ObtainAuthToken):
     # into a 401, and the schema must not claim that the endpoint needs one.
     authentication_classes = ()
     permission_classes = (permissions.AllowAny,)
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [PortalScopedRateThrottle]
     throttle_scope = "token"
 
     def get_serializer_context(self):

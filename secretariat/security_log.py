@@ -12,12 +12,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from secretariat.middleware import LOGIN_TIME_KEY
+from secretariat.proxies import client_ip
 
 logger = logging.getLogger("secretariat.security")
 
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+__all__ = ["client_ip", "log_event"]
 
 
 def log_event(event: str, request=None, *, username: str = "", level=logging.INFO, **extra):

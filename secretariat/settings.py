@@ -184,6 +184,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "secretariat.views.login_locked_out"
 AXES_VERBOSE = False
 
+# --- Front proxy (issue 10) -------------------------------------------------------------------
+# Addresses or networks of the proxies in front of the portal (nginx). Only a request that
+# comes from one of them has its X-Forwarded-For read (secretariat.proxies.client_ip); by
+# default none is trusted and the header is ignored. Axes, the throttles and the logs all use
+# that one function.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "secretariat.proxies.client_address"
+# --- end front proxy ---------------------------------------------------------------------------
+
 # --- Security headers ---------------------------------------------------------------------
 
 # HTTPS-only features are on whenever DEBUG is off; each can be set explicitly for a proxy.
@@ -365,7 +374,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "secretariat.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "secretariat.openapi.PortalAutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
+    # Every throttle counts the real client (secretariat.throttles), never a forged header.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "10/min",
+        "consultation_feeds": "60/min",
+        "password_reset": "5/hour",
+        "password_reset_account": "3/hour",
+        "search": "30/min",
+        "uploads": "30/hour",
+        "pack": "10/min",
+    },
     "EXCEPTION_HANDLER": "secretariat.api.portal_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -9,6 +9,7 @@ all of them, so a bad file changes nothing. Each applied row records its own his
 import datetime as dt
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from secretariat import filecheck
+from secretariat.exports import xlsx_mark_text
 from workgroups import caching
 from workgroups.access import EditRights
 from workgroups.models import Body, Milestone, MilestoneStatus
@@ -39,8 +42,10 @@ def body_workbook(body: Body, milestones) -> bytes:
         cell.font = Font(bold=True)
     grey = PatternFill("solid", fgColor="EEEEEE")
     for m in milestones:
+        # Titles and codes are typed by users: written as text, never as a live formula.
         sheet.append([m.pk, m.code, m.title, m.get_status_display(), m.progress, m.start_date,
                       m.due_date, m.version, ""])
+        xlsx_mark_text(sheet[sheet.max_row])
         for column in (1, 2, 3, 8):  # what the upload ignores or checks, never changes
             sheet.cell(row=sheet.max_row, column=column).fill = grey
     statuses = DataValidation(
@@ -141,22 +146,51 @@ def _as_status(value, errors: list):
     return status
 
 
+# The downloaded file is a few hundred KB; these bound what a crafted one can cost before the
+# spreadsheet library builds a single cell (secretariat.filecheck counts them while inflating).
+BULK_LIMITS = filecheck.ZipLimits(
+    entries=100, expanded=40 * 1024 * 1024, ratio=200, cells=(MAX_ROWS + 1) * 2 * len(HEADER)
+)
+NOT_OURS = "This is not an XLSX file downloaded from this page."
+
+
+def _read_rows(upload) -> list[tuple]:
+    """The first ``MAX_ROWS + 2`` rows of the Milestones sheet, or ``ValidationError``.
+
+    Every step that reads the file is inside the ``try``: a truncated or malformed part
+    surfaces while rows are iterated, long after ``load_workbook`` returned.
+    """
+    if upload.size > MAX_BYTES:
+        raise ValidationError(f"The file is larger than the limit of {MAX_BYTES // 2**20} MB.")
+    try:
+        if filecheck.inspect_ooxml(upload, size=upload.size, limits=BULK_LIMITS) != "xlsx":
+            raise ValidationError(NOT_OURS)
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+        try:
+            if "Milestones" not in workbook.sheetnames:
+                raise ValidationError("The file has no 'Milestones' sheet.")
+            sheet = workbook["Milestones"]
+            return list(sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=len(HEADER),
+                                        values_only=True))
+        finally:
+            workbook.close()
+    except ValidationError:
+        raise
+    except (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError,
+            ValueError, TypeError, IndexError, OSError, SyntaxError) as error:
+        # SyntaxError covers both XML parsers' ParseError (ElementTree's and lxml's).
+        raise ValidationError(NOT_OURS) from error
+
+
 def preview_upload(*, actor, body: Body, upload, default_comment: str) -> Preview:
     """Parse and check an uploaded file against the database, writing nothing."""
     preview = Preview()
-    if upload.size > MAX_BYTES:
-        preview.file_errors.append("The file is larger than 2 MB.")
-        return preview
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        preview.file_errors.append("This is not an XLSX file downloaded from this page.")
+        sheet_rows = _read_rows(upload)
+    except ValidationError as error:
+        preview.file_errors.extend(error.messages)
         return preview
-    sheet = workbook["Milestones"] if "Milestones" in workbook.sheetnames else None
-    if sheet is None:
-        preview.file_errors.append("The file has no 'Milestones' sheet.")
-        return preview
-    rows = sheet.iter_rows(values_only=True)
+    rows = iter(sheet_rows)
     header = [str(c).strip() if c is not None else "" for c in next(rows, [])][:len(HEADER)]
     if header != HEADER:
         preview.file_errors.append("The columns are not those of the downloaded file: "

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from secretariat.exports import csv_row, xlsx_text_row
 from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
 from workgroups.models import Body, ImplementationStatus, MilestoneStatus
@@ -121,25 +122,11 @@ def export_csv(request):
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in _export_rows(board, today):
-        # Spreadsheet formula injection: a cell starting with = + - @ is read as a formula.
-        writer.writerow([f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        # Spreadsheet formula injection: user text must not be read as a formula.
+        writer.writerow(csv_row(row))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(board, "csv")}"'
     return response
-
-
-def text_safe_row(sheet, row) -> list:
-    """Cells for a write-only sheet; text that looks like a formula stays text (openpyxl
-    would otherwise write it as a formula)."""
-    cells = []
-    for value in row:
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            cells.append(cell)
-        else:
-            cells.append(value)
-    return cells
 
 
 @require_GET
@@ -155,7 +142,7 @@ def export_xlsx(request):
         header.append(cell)
     sheet.append(header)
     for row in _export_rows(board, today):
-        sheet.append(text_safe_row(sheet, row))
+        sheet.append(xlsx_text_row(sheet, row))
     summary = workbook.create_sheet("Roll-up")
     summary.append(["Body", "Milestones counted", "Progress (%)"])
     for row in board.by_body:
