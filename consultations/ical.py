@@ -6,17 +6,15 @@ back to the portal. Cancelled consultations stay in the feed as STATUS:CANCELLED
 apps remove them from a subscriber's calendar instead of silently keeping the old event.
 """
 
-import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from icalendar import Alarm, Calendar, Event
+from icalendar import Event
 
 from consultations.models import Consultation
+from secretariat.ical import BadAlarm, add_alarm, calendar_bytes, parse_alarm
 
-PRODID = "-//ASEAN Customs Secretariat Portal//Consultations//EN"
-# The longest reminder a subscriber may ask for: one week, in minutes.
-MAX_ALARM_MINUTES = 7 * 24 * 60
+__all__ = ["BadAlarm", "calendar_for", "event_for", "parse_alarm"]
 
 _STATUS = {
     Consultation.Status.PLANNED: "TENTATIVE",
@@ -25,19 +23,6 @@ _STATUS = {
     Consultation.Status.HELD: "CONFIRMED",
     Consultation.Status.CANCELLED: "CANCELLED",
 }
-
-
-class BadAlarm(ValueError):
-    pass
-
-
-def parse_alarm(raw: str | None) -> int | None:
-    """``?alarm=30`` → 30 minutes before the start; absent or empty → no alarm."""
-    if raw in (None, ""):
-        return None
-    if not raw.isdigit() or not 0 <= int(raw) <= MAX_ALARM_MINUTES:
-        raise BadAlarm(f"alarm must be a whole number of minutes from 0 to {MAX_ALARM_MINUTES}.")
-    return int(raw)
 
 
 def _description(consultation: Consultation) -> str:
@@ -69,13 +54,8 @@ def event_for(consultation: Consultation, *, alarm_minutes: int | None = None) -
         url=f"{settings.PORTAL_BASE_URL}{consultation.get_absolute_url()}",
         categories=[consultation.partner.short_name or consultation.partner.name],
     )
-    if alarm_minutes is not None and not consultation.is_cancelled:
-        event.add_component(
-            Alarm.new_display(
-                description=f"{consultation.title} starts in {alarm_minutes} min",
-                trigger=-dt.timedelta(minutes=alarm_minutes),
-            )
-        )
+    if not consultation.is_cancelled:
+        add_alarm(event, title=consultation.title, minutes=alarm_minutes)
     return event
 
 
@@ -86,15 +66,8 @@ def calendar_for(
     feed_id: str,
     alarm_minutes: int | None = None,
 ) -> bytes:
-    """A complete VCALENDAR with one VTIMEZONE per zone its events use."""
-    calendar = Calendar.new(
-        prodid=PRODID,
-        name=name,
-        uid=f"{feed_id}@asean-customs-portal",
-        method="PUBLISH",
-        refresh_interval=dt.timedelta(hours=1),
+    """A complete VCALENDAR of consultations (``secretariat.ical`` assembles it)."""
+    return calendar_bytes(
+        (event_for(c, alarm_minutes=alarm_minutes) for c in consultations),
+        name=name, feed_id=feed_id,
     )
-    for consultation in consultations:
-        calendar.add_component(event_for(consultation, alarm_minutes=alarm_minutes))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()

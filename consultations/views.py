@@ -1,6 +1,5 @@
 """Pages and calendar files of consultations. Every read goes through ``selectors``."""
 
-import hashlib
 import logging
 
 from django import forms
@@ -10,36 +9,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_POST
 
 from consultations import ical, selectors, services
 from secretariat import throttles
 from secretariat.access import role_of
 from secretariat.caching import cache_public_page
+from secretariat.ical import ics_response
 from secretariat.security_log import log_event
 
 
 def _throttled(request) -> HttpResponse | None:
     # Each calendar file is built from the database on request: a per-address limit.
     return throttles.limit(request, "consultation_feeds")
-
-
-def _ics_response(
-    request, body: bytes, *, filename: str | None = None, private: bool
-) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A private feed is a per-person secret: no shared cache may keep it.
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    # The body is deterministic (DTSTAMP comes from the row), so calendar apps polling every
-    # hour get a 304 until something changes.
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    response["ETag"] = etag
-    return get_conditional_response(request, etag=etag, response=response)
 
 
 class ScheduleFilterForm(forms.Form):
@@ -136,7 +118,7 @@ def event_ics(request, pk: int):
         [consultation], name=consultation.title, feed_id=f"consultation-{consultation.uid}",
         alarm_minutes=alarm,
     )
-    return _ics_response(
+    return ics_response(
         request, body, filename=f"consultation-{consultation.pk}.ics",
         private=not consultation.published,
     )
@@ -156,7 +138,7 @@ def public_feed(request):
         consultations, name="ASEAN customs consultations", feed_id="public-feed",
         alarm_minutes=alarm,
     )
-    return _ics_response(request, body, private=False)
+    return ics_response(request, body, private=False)
 
 
 @require_GET
@@ -179,5 +161,5 @@ def private_feed(request, token: str):
         consultations, name="My ASEAN customs consultations", feed_id=f"user-{owner.pk}-feed",
         alarm_minutes=alarm,
     )
-    return _ics_response(request, body, private=True)
+    return ics_response(request, body, private=True)
 

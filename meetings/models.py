@@ -29,6 +29,14 @@ def ordinal_suffix(n: int) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CONVENED = "convened", "Convened"
+    HELD = "held", "Held"
+    POSTPONED = "postponed", "Postponed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class MeetingQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("body", "host").prefetch_related("host__names")
@@ -78,6 +86,17 @@ class Meeting(models.Model):
     chair_name = models.CharField("chairing person", max_length=200, blank=True)
     chair_title = models.CharField("title of the chairing person", max_length=200, blank=True)
     summary = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=MeetingStatus.choices,
+                              default=MeetingStatus.DRAFT)
+    nomination_deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Delegations are nominated online until this instant."
+    )
+    convened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Optimistic concurrency (ETag / If-Match) and the iCalendar SEQUENCE of the invitation:
+    # ``version`` moves on every edit, ``sequence`` only when a sent invitation changes.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +140,28 @@ class Meeting(models.Model):
     def is_upcoming(self, today: dt.date | None = None) -> bool:
         return self.end_date >= (today or timezone.localdate())
 
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+    @property
+    def ical_uid(self) -> str:
+        return f"meeting-{self.uid}@asean-customs-portal"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    def nominations_open(self, now: dt.datetime | None = None) -> bool:
+        """Delegates nominate until the deadline; without one, until the meeting opens."""
+        now = now or timezone.now()
+        if self.status == MeetingStatus.CANCELLED:
+            return False
+        if self.nomination_deadline is not None:
+            return now < self.nomination_deadline
+        opening = dt.datetime.combine(self.start_date, dt.time.min, tzinfo=self.zoneinfo)
+        return now < opening
+
 
 class Session(models.Model):
     """A slot of the timetable. Stored as instants; shown in the viewer's and the venue's zone."""
@@ -140,6 +181,8 @@ class Session(models.Model):
     location = models.CharField(
         max_length=200, blank=True, help_text="Room, or the video link's name."
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         ordering = ["meeting", "starts_at"]
@@ -151,6 +194,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+    @property
+    def ical_uid(self) -> str:
+        return f"session-{self.uid}@asean-customs-portal"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +235,12 @@ class AgendaItemQuerySet(models.QuerySet):
 
 
 class AgendaItem(models.Model):
-    """A numbered agenda item; sub-items (1.1, 1.2) point to their parent. Two levels deep."""
+    """A numbered agenda item; sub-items (1.1, 1.2.1) point to their parent, at any depth.
+
+    ``position`` orders siblings; the number a viewer sees is computed from the siblings that
+    viewer may see (``meetings.agenda.numbered_tree``), so a hidden item leaves no gap. An
+    item is never more visible than its parent (``services.agenda_item_*`` enforce it).
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     parent = models.ForeignKey(
@@ -196,6 +252,7 @@ class AgendaItem(models.Model):
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -219,9 +276,17 @@ class AgendaItem(models.Model):
 
     @property
     def number(self) -> str:
+        """The number as viewers see it when set by ``numbered_tree``; else the stored one."""
+        shown = getattr(self, "display_number", None)
+        if shown:
+            return shown
         if self.parent_id is None:
             return str(self.position)
         return f"{self.parent.position}.{self.position}"
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
 
     @property
     def is_sub_item(self) -> bool:
@@ -231,6 +296,12 @@ class AgendaItem(models.Model):
 # ---------------------------------------------------------------------------------------------
 # Delegations
 # ---------------------------------------------------------------------------------------------
+
+
+class NominationState(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"  # no Delegation row yet; never stored
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
 
 
 class Delegation(models.Model):
@@ -245,6 +316,15 @@ class Delegation(models.Model):
         Administration, on_delete=models.PROTECT, related_name="delegations"
     )
     capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.MEMBER)
+    # The online nomination: its own staff draft it and submit it before the deadline.
+    state = models.CharField(max_length=20, choices=NominationState.choices,
+                             default=NominationState.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "administration__country"]
@@ -275,6 +355,10 @@ class DelegationMember(models.Model):
         blank=True,
         related_name="delegation_memberships",
         help_text="Links the portal account: a head of delegation then sees restricted papers.",
+    )
+    email = models.EmailField(blank=True)
+    sessions = models.ManyToManyField(
+        Session, blank=True, related_name="attendees", help_text="Empty: every session."
     )
 
     class Meta:
@@ -344,7 +428,8 @@ class DocumentQuerySet(models.QuerySet):
         The role's clearance sets the baseline; a head of delegation of a meeting (a
         ``DelegationMember`` with role ``head`` linked to the account) also reads that
         meeting's restricted papers. Before its embargo lifts, a document needs both its own
-        level and its embargo level.
+        level and its embargo level. Withdrawn papers are visible to nobody here (the
+        secretariat reaches them through ``with_withdrawn``).
         """
         now = now or timezone.now()
         clearance = clearance_of(user)
@@ -358,12 +443,15 @@ class DocumentQuerySet(models.QuerySet):
                 user=user, role=DelegationMember.Role.HEAD
             ).values("delegation__meeting_id")
             rule |= Q(meeting_id__in=headed)
-        return self.filter(rule)
+        return self.filter(rule, withdrawn_at__isnull=True)
 
     def with_related(self):
         return self.select_related(
             "meeting__body", "agenda_item__parent", "current_version"
         )
+
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
 
 
 class Document(models.Model):
@@ -417,6 +505,15 @@ class Document(models.Model):
         related_name="+",
         help_text="The latest version, kept here so a list costs no query per row.",
     )
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Withdrawn papers stay in the record but leave every list.",
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
     search_text = models.TextField(blank=True, editable=False)
     # A tsvector on PostgreSQL (GIN-indexed by migration 0002); unused elsewhere.
     search_vector = TsVectorField(null=True, blank=True, editable=False)
@@ -549,3 +646,58 @@ class MilestoneEvidenceDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} → {self.milestone_id}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Convening notices
+# ---------------------------------------------------------------------------------------------
+
+
+class MeetingNotice(models.Model):
+    """One convening notice, update or cancellation of a meeting: the invitation as sent.
+
+    Each recipient's email is an ``secretariat.OutboxMessage`` about this row, so
+    ``(notice, recipient)`` is sent once; the ``.ics`` is frozen here when the notice is
+    made, so a retry sends exactly what the page showed at that moment.
+    """
+
+    class Kind(models.TextChoices):
+        CONVENING = "convening", "Convening notice"
+        UPDATE = "update", "Update"
+        CANCELLATION = "cancellation", "Cancellation"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sequence = models.PositiveIntegerField()
+    ics = models.TextField(help_text="The iCalendar invitation (METHOD:REQUEST or CANCEL).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "sequence"],
+                                    name="one_meeting_notice_per_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.meeting} (seq {self.sequence})"
+
+
+class NominationReminder(models.Model):
+    """One "remind now" of an administration about its nomination: the outbox sends its
+    emails once per recipient (``(purpose, this row, recipient)`` is unique there)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    administration = models.ForeignKey(Administration, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.administration} about {self.meeting}"

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from meetings.agenda import numbered_tree
 from meetings.models import (
     AgendaItem,
     Document,
@@ -57,14 +58,14 @@ def document_get(user, pk: int) -> Document:
 
 
 def agenda_for(user, meeting: Meeting):
-    """The agenda items ``user`` may see, in agenda order, each with its visible papers."""
+    """The agenda items ``user`` may see, in agenda order, numbered for ``user`` (no gap where
+    a hidden item is), each with its visible papers."""
     papers = documents_visible_to(user, meeting=meeting).order_by("kind", "title")
-    return list(
+    return numbered_tree(
         AgendaItem.objects.visible_to(user)
         .filter(meeting=meeting)
         .select_related("parent")
         .prefetch_related(Prefetch("documents", queryset=papers, to_attr="visible_documents"))
-        .in_agenda_order()
     )
 
 

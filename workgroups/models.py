@@ -83,8 +83,10 @@ class BodyChairTermQuerySet(models.QuerySet):
 class BodyChairTerm(models.Model):
     """An administration chairing (or vice-chairing) a body for a term.
 
-    Terms run meeting to meeting, not by calendar year (DOMAIN.md), so both ends are dates;
-    an open ``end_on`` means the term is still running.
+    Terms run meeting to meeting, not by calendar year (DOMAIN.md), so both ends are dates,
+    both inclusive (the day the next meeting opens is the next chair's first day); an open
+    ``end_on`` means the term is still running. Rights follow these rows at the instant of
+    each act (``workgroups.access.ChairRights``).
     """
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="chair_terms")
@@ -95,6 +97,10 @@ class BodyChairTerm(models.Model):
     start_on = models.DateField()
     end_on = models.DateField(null=True, blank=True, help_text="Empty: still running.")
     note = models.CharField(max_length=200, blank=True)
+    is_inferred = models.BooleanField(
+        default=False,
+        help_text="Proposed by the rotation (the host of the next meeting), not confirmed.",
+    )
 
     objects = BodyChairTermQuerySet.as_manager()
 
