@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workgroups",
     "workgroups.reporting",
     "meetings",
+    "records",  # issue 12: the meeting record (attendance, decisions, action items)
     "consultations",
 ]
 
@@ -343,6 +344,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": max(OUTBOX_SWEEP_SECONDS - 1, 1)},
     },
     # --- end outbox ---
+    # --- meeting record (issue 12) ---
+    "records-action-reminders": {
+        "task": "records.tasks.plan_action_reminders",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    # --- end meeting record ---
     "consultations-requeue-notices": {
         "task": "consultations.tasks.requeue_pending_notices",
         "schedule": 5 * 60,

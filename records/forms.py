@@ -1,0 +1,65 @@
+"""Forms of the record pages. Validation of combinations is the services' job."""
+
+from django import forms
+
+from meetings.models import Document, Visibility
+from records.models import ActionStatus, DecisionKind, NoticeMode, OwnerKind
+from secretariat.models import Administration
+from workgroups.models import Body, Milestone
+
+
+class DecisionForm(forms.Form):
+    agenda_item = forms.TypedChoiceField(coerce=int, label="Agenda item")
+    kind = forms.ChoiceField(choices=DecisionKind.choices, label="The Meeting")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    visibility = forms.ChoiceField(
+        choices=[("", "As the agenda item"), *Visibility.choices], required=False)
+    follow_up_body = forms.ModelChoiceField(
+        queryset=Body.objects.order_by("code"), required=False, label="Follow-up by")
+    documents = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(), required=False, label="Papers it refers to",
+        widget=forms.SelectMultiple(attrs={"size": 4}))
+
+    def __init__(self, *args, items=(), documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].choices = [
+            (i.pk, f"{i.number} {i.title}"[:90]) for i in items]
+        if documents is not None:
+            self.fields["documents"].queryset = documents
+
+
+class ActionItemForm(forms.Form):
+    decision = forms.TypedChoiceField(coerce=int, label="From the decision")
+    text = forms.CharField(max_length=500, label="Action")
+    owner_kind = forms.ChoiceField(choices=OwnerKind.choices, label="Owner")
+    owner_body = forms.ModelChoiceField(queryset=Body.objects.order_by("code"), required=False,
+                                        label="Owning body")
+    owner_administration = forms.ModelChoiceField(
+        queryset=Administration.objects.order_by("country"), required=False,
+        label="Owning administration")
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    milestone = forms.ModelChoiceField(
+        queryset=Milestone.objects.order_by("code"), required=False,
+        label="Strategic Plan milestone (optional)")
+
+    def __init__(self, *args, decisions=(), milestones=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            (d.pk, f"{d.agenda_item_number} {d.get_kind_display()}: {d.text}"[:90])
+            for d in decisions]
+        if milestones is not None:
+            self.fields["milestone"].queryset = milestones
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class NoticePreferenceForm(forms.Form):
+    mode = forms.ChoiceField(choices=NoticeMode.choices, widget=forms.RadioSelect,
+                             label="When a paper is posted, replaced or withdrawn")
+    bodies = forms.ModelMultipleChoiceField(
+        queryset=Body.objects.order_by("code"), required=False,
+        widget=forms.CheckboxSelectMultiple, label="Only meetings of these bodies",
+        help_text="Choose none for every body.")
