@@ -156,10 +156,13 @@ def private_feed(request, token: str):
         alarm = _alarm(request)
     except ical.BadAlarm as exc:
         return HttpResponseBadRequest(str(exc))
-    consultations = selectors.consultations_visible_to(owner).order_by("starts_at")
-    body = ical.calendar_for(
-        consultations, name="My ASEAN customs consultations", feed_id=f"user-{owner.pk}-feed",
-        alarm_minutes=alarm,
+    from consultations.calendar import feed_events
+    from secretariat.ical import calendar_bytes
+
+    # Meetings and their sessions (public) beside the consultations the owner may see.
+    body = calendar_bytes(
+        feed_events(owner, alarm=alarm), name="My ASEAN customs calendar",
+        feed_id=f"user-{owner.pk}-feed",
     )
     return ics_response(request, body, private=True)
 

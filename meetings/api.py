@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from meetings import delivery, selectors, services
+from meetings.authoring_api import MeetingAuthoringMixin
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
 from secretariat.api import BooleanFilter, YearFilter
@@ -68,13 +69,27 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.upcoming() if value else queryset.past()
 
 
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Meetings of every body. Their papers are at ``/api/v1/documents/?meeting=<id>``."""
+class MeetingViewSet(MeetingAuthoringMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                     viewsets.ReadOnlyModelViewSet):
+    """Meetings of every body. Their papers are at ``/api/v1/documents/?meeting=<id>``.
+    POST creates one (the secretariat, or the body's chair today), PATCH edits it with
+    ``If-Match``, ``convene`` convenes it."""
 
     serializer_class = MeetingSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = MeetingFilter
     # Queries per page: count, meetings with body and host, host name history.
     queryset = Meeting.objects.with_related().order_by("-start_date")
+
+    def retrieve(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        response = Response(self.get_serializer(meeting).data)
+        response["ETag"] = meeting.etag
+        return response
+
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def convene(self, request, pk=None):
+        return MeetingAuthoringMixin.convene(self, request, pk)
 
 
 # --- Documents --------------------------------------------------------------------------------

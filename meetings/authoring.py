@@ -291,8 +291,8 @@ def agenda_item_move(*, actor, item_id: int, direction: str) -> AgendaItem:
     """``up``/``down`` swaps with the neighbouring sibling; ``indent`` puts the item last under
     its previous sibling; ``outdent`` puts it right after its parent. Visibility is narrowed
     to the new parent's if needed (the cap), never widened."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "parent").get(
-        pk=item_id)
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related(
+        "meeting", "parent").get(pk=item_id)
     require_runner(actor, item.meeting.body_id)
     siblings = _siblings(item.meeting_id, item.parent_id)
     if direction in {"up", "down"}:

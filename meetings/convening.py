@@ -116,7 +116,7 @@ def _queue_notice(notice: MeetingNotice, meeting: Meeting) -> int:
     context = {
         "meeting_title": meeting.display_title, "kind": notice.kind,
         "kind_label": notice.get_kind_display(), "place": meeting.place,
-        "dates": f"{meeting.start_date:%d %B %Y} – {meeting.end_date:%d %B %Y}",
+        "dates": f"{meeting.start_date:%d %B %Y} to {meeting.end_date:%d %B %Y}",
         "deadline": _deadline_text(meeting), "url": ical.meeting_url(meeting),
     }
     queued = 0
@@ -343,7 +343,7 @@ def nomination_remind(*, actor, meeting: Meeting, administration: Administration
                "deadline": _deadline_text(meeting), "url": ical.meeting_url(meeting)}
     queued = 0
     for address in _reminder_addresses(meeting, administration):
-        message, created = outbox.queue_email(
+        _, created = outbox.queue_email(
             purpose=REMINDER_PURPOSE, obj=reminder, recipient=address,
             template="emails/nomination_reminder", context=context,
             window=window_for(administration), send_before=meeting.nomination_deadline,

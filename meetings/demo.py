@@ -14,7 +14,6 @@ import zoneinfo
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from meetings import samples, selectors, services
 from meetings.models import (
@@ -25,6 +24,7 @@ from meetings.models import (
     Document,
     DocumentVersion,
     Meeting,
+    MeetingStatus,
     Session,
     Visibility,
 )
@@ -56,10 +56,14 @@ MEETINGS = [
      "", "", False,
      "Reported to have approved the Strategic Plan of Customs Development 2026-2030. "
      "Timor-Leste attended as an observer."),
-    ("DG", 35, "KH", "", "", None, None, "Asia/Phnom_Penh", "", "", True,
-     "Host proposed by the alphabetical rotation (after Brunei Darussalam comes Cambodia): an "
-     "inference, not a decision. Dates are a placeholder (early June, as usual) and the venue is "
-     "to be confirmed by the secretariat."),
+    ("DG", 35, "KH", "", "", D(2026, 6, 2), D(2026, 6, 4), "Asia/Phnom_Penh", "", "", True,
+     "Host inferred from the alphabetical rotation (after Brunei Darussalam comes Cambodia), "
+     "not from a source; the dates (early June, as usual) and the city are to be confirmed by "
+     "the secretariat. Cambodia's chair term follows from it (also inferred)."),
+    ("DG", 36, "ID", "Jakarta", "", D(2027, 6, 1), D(2027, 6, 3), "Asia/Jakarta", "", "",
+     True,
+     "Host inferred from the alphabetical rotation (after Cambodia comes Indonesia); the dates "
+     "are a placeholder in early June. Convened in the portal; nominations are open."),
     ("CCBWG", 32, None, "", "", D(2023, 3, 14), D(2023, 3, 16), "Asia/Jakarta", "", "", False,
      "Met Australia, Japan, Korea and China on training and technical assistance. Exact days "
      "in March 2023 to be confirmed by the secretariat."),
@@ -120,6 +124,10 @@ PAPERS = [
      K.JOINT_MEDIA_STATEMENT, PUBLIC, "pdf", MEMBERS),
     (35, None, "Joint Media Statement of the 35th ASEAN DG of Customs Meeting (draft)",
      K.JOINT_MEDIA_STATEMENT, PUBLIC, "docx", MEMBERS),
+    (36, "2", "Provisional agenda of the 36th ASEAN DG of Customs Meeting", K.AGENDA, PUBLIC,
+     "pdf", None),
+    (36, "2", "Annotated agenda of the 36th ASEAN DG of Customs Meeting (members)",
+     K.ANNOTATED_AGENDA, MEMBERS, "pdf", None),
 ]
 
 SESSIONS_33 = [  # day offset, start, end, title, mode, location
@@ -146,20 +154,52 @@ EVIDENCE = [
 DELEGATIONS_33 = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"]
 
 
-def _next_june_meeting_dates() -> tuple[dt.date, dt.date]:
-    """Placeholder dates for the next DG meeting: 2-4 June 2026, or the next June still ahead,
-    so the demo always has an upcoming meeting (the real dates are not public)."""
-    today = timezone.localdate()
-    year = 2026 if today <= D(2026, 6, 2) else today.year + (today > D(today.year, 6, 2))
-    return D(year, 6, 2), D(year, 6, 4)
+# The 36th DG meeting, convened: a nested agenda (wording illustrative) with one item kept to
+# the secretariat, so a delegate's numbering shows no gap where it is.
+AGENDA_36 = [
+    ("Opening of the meeting and remarks by the Chair", Visibility.PUBLIC, []),
+    ("Adoption of the agenda", Visibility.PUBLIC, []),
+    ("Handover of the chair of ASEAN customs from Cambodia", Visibility.PUBLIC, []),
+    ("Report of the Coordinating Committee on Customs", Visibility.MEMBERS, [
+        ("Customs Procedures and Trade Facilitation Working Group", Visibility.MEMBERS),
+        ("Customs Enforcement and Compliance Working Group", Visibility.MEMBERS),
+        ("Customs Capacity Building Working Group", Visibility.MEMBERS),
+    ]),
+    ("Budget and staffing of the ASEAN Secretariat's customs unit", Visibility.SECRETARIAT,
+     [("Draft budget for 2028", Visibility.SECRETARIAT)]),
+    ("Strategic Plan of Customs Development 2026-2030: first-year review",
+     Visibility.MEMBERS, []),
+    ("Consultations with dialogue partners and the private sector", Visibility.PUBLIC, []),
+    ("Venue and date of the 37th ASEAN DG of Customs Meeting", Visibility.MEMBERS, []),
+    ("Adoption of the Joint Media Statement and closing", Visibility.PUBLIC, []),
+]
+SESSIONS_36 = [
+    (0, "09:00", "12:00", "Opening and plenary", Session.Mode.IN_PERSON, "Plenary hall"),
+    (0, "14:00", "17:00", "Reports of the CCC and its working groups", Session.Mode.HYBRID,
+     "Plenary hall; working-group chairs join online"),
+    (1, "09:00", "12:30", "Consultations with dialogue partners", Session.Mode.IN_PERSON,
+     "Plenary hall"),
+    (2, "09:00", "11:30", "Joint Media Statement and closing", Session.Mode.IN_PERSON,
+     "Plenary hall"),
+]
+# Nominations to the 36th: who has submitted, who has a draft; the others have not started.
+NOMINATIONS_36 = {
+    "MY": ("submitted", [("Head of the Royal Malaysian Customs Department", "Director General",
+                          "head"), ("Aisyah Abdullah", "Delegate", "delegate")]),
+    "VN": ("submitted", [("Nguyễn Văn Cẩn", "Director General", "head"),
+                         ("Trần Minh", "Chair's office", "delegate")]),
+    "SG": ("submitted", [("Director-General of Singapore Customs", "Director-General",
+                          "head")]),
+    "TH": ("draft", [("Thai Customs Department delegate", "Deputy Director-General",
+                      "delegate")]),
+}
+NOMINATION_DEADLINE_36 = dt.datetime(2027, 4, 30, 17, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Jakarta"))
 
 
 def _meetings(out) -> dict[tuple[str, int], Meeting]:
     result = {}
     for (body, ordinal, host, city, venue, start, end, tz, chair, chair_title, inferred,
          summary) in MEETINGS:
-        if start is None:
-            start, end = _next_june_meeting_dates()
         meeting, _ = Meeting.objects.update_or_create(
             body=Body.objects.get(code=body), ordinal=ordinal,
             defaults={
@@ -167,6 +207,8 @@ def _meetings(out) -> dict[tuple[str, int], Meeting]:
                 "host_is_inferred": inferred, "city": city, "venue": venue,
                 "start_date": start, "end_date": end, "time_zone": tz, "chair_name": chair,
                 "chair_title": chair_title, "summary": summary,
+                # Past meetings were held; the next one is convened by ``_convene_36``.
+                **({"status": MeetingStatus.HELD} if end < D(2026, 12, 1) else {}),
             },
         )
         result[(body, ordinal)] = meeting
@@ -194,9 +236,46 @@ def _agenda(meeting: Meeting) -> dict[str, AgendaItem]:
     return items
 
 
-def _sessions(meeting: Meeting) -> None:
+def _agenda_36(meeting: Meeting) -> dict[str, AgendaItem]:
+    items = {}
+    for position, (title, visibility, children) in enumerate(AGENDA_36, start=1):
+        item, _ = AgendaItem.objects.update_or_create(
+            meeting=meeting, parent=None, position=position,
+            defaults={"title": title, "visibility": visibility})
+        items[str(position)] = item
+        for child_position, (child_title, child_visibility) in enumerate(children, start=1):
+            child, _ = AgendaItem.objects.update_or_create(
+                meeting=meeting, parent=item, position=child_position,
+                defaults={"title": child_title, "visibility": child_visibility})
+            items[f"{position}.{child_position}"] = child
+    return items
+
+
+def _convene_36(out, meeting: Meeting, actor) -> None:
+    """Convene the 36th through the service (notices go to the outbox, once per recipient)
+    and record the nominations of some administrations; the others have not started."""
+    from meetings import convening
+
+    Meeting.objects.filter(pk=meeting.pk).update(nomination_deadline=NOMINATION_DEADLINE_36)
+    meeting.refresh_from_db()
+    convening.meeting_convene(actor=actor, meeting=meeting)
+    for code, (state, people) in NOMINATIONS_36.items():
+        administration = Administration.objects.filter(code=code).first()
+        if administration is None or Delegation.objects.filter(
+                meeting=meeting, administration=administration).exists():
+            continue
+        convening.nomination_save(
+            actor=actor, meeting=meeting, administration=administration,
+            members=[{"full_name": name, "position": position, "role": role}
+                     for name, position, role in people],
+            submit=state == "submitted")
+    submitted = Delegation.objects.filter(meeting=meeting, state="submitted").count()
+    out(f"  36th DG meeting convened; {submitted} nominations submitted")
+
+
+def _sessions(meeting: Meeting, rows=SESSIONS_33) -> None:
     tz = zoneinfo.ZoneInfo(meeting.time_zone)
-    for offset, start, end, title, mode, location in SESSIONS_33:
+    for offset, start, end, title, mode, location in rows:
         day = meeting.start_date + dt.timedelta(days=offset)
         starts = dt.datetime.combine(day, dt.time.fromisoformat(start), tzinfo=tz)
         ends = dt.datetime.combine(day, dt.time.fromisoformat(end), tzinfo=tz)
@@ -226,17 +305,36 @@ def _delegations(meeting: Meeting, *, head_user_for: dict[str, object]) -> None:
             )
 
 
-def _file_for(title: str, kind: str, meeting: Meeting) -> tuple[str, bytes]:
+def _agenda_lines(meeting: Meeting, visible: set[str]) -> list[str]:
+    """The meeting's agenda as numbered lines, limited to the visibilities the paper's
+    readers may see (a public agenda never lists a secretariat-only item)."""
+    from meetings.agenda import numbered_tree
+
+    items = numbered_tree(AgendaItem.objects.filter(meeting=meeting, visibility__in=visible))
+    return [f"{'    ' * item.depth}{item.display_number}. {item.title}" for item in items]
+
+
+def _file_for(title: str, doc_kind: str, file_kind: str, meeting: Meeting,
+              access: str) -> tuple[str, bytes]:
     lines = [
         meeting.display_title,
         f"{meeting.start_date:%d %B %Y} - {meeting.end_date:%d %B %Y}, {meeting.place}",
-        "Demo document generated by the portal's demo loader.",
-        "Topics: trade facilitation, AEO MRA, ASEAN Single Window, ACTS transit, green customs.",
     ]
+    if doc_kind in (K.AGENDA, K.ANNOTATED_AGENDA) and meeting.agenda_items.exists():
+        visible = {Visibility.PUBLIC} if access == PUBLIC else {Visibility.PUBLIC,
+                                                                 Visibility.MEMBERS}
+        lines += ["", "Provisional agenda", "", *_agenda_lines(meeting, visible), "",
+                  "Item wording is illustrative; the number of items is from the sources."]
+    else:
+        lines += [
+            "Demo document generated by the portal's demo loader.",
+            "Topics: trade facilitation, AEO MRA, ASEAN Single Window, ACTS transit, "
+            "green customs.",
+        ]
     stem = title.replace(":", "").replace("/", "-")[:80]
-    if kind == "docx":
+    if file_kind == "docx":
         return f"{stem}.docx", samples.make_docx(title, lines)
-    if kind == "xlsx":
+    if file_kind == "xlsx":
         rows = [("Member State", "Action line", "Status")] + [
             (country, "ACTS / ASW / AEO MRA", "On track")
             for country in ("Brunei Darussalam", "Cambodia", "Indonesia", "Lao PDR",
@@ -259,7 +357,7 @@ def _papers(out, meetings, agendas, actor) -> None:
         existing = Document.objects.filter(meeting=meeting, title=title).first()
         if existing is not None:
             continue
-        filename, content = _file_for(title, file_kind, meeting)
+        filename, content = _file_for(title, kind, file_kind, meeting, access)
         document = services.document_create(
             actor=actor, meeting=meeting, title=title, kind=kind, access_level=access,
             file=ContentFile(content, name=filename), filename=filename,
@@ -310,7 +408,11 @@ def load(out) -> None:
     if actor is None:
         out("  no 'secretariat' demo account: papers skipped")
         return
+    dg36 = meetings[("DG", 36)]
+    agendas[36] = _agenda_36(dg36)
+    _sessions(dg36, SESSIONS_36)
     _papers(out, meetings, agendas, actor)
     _evidence(out, actor)
+    _convene_36(out, dg36, actor)
     proposal = selectors.next_host_proposal(meetings[("DG", 34)])
     out(f"  rotation proposes {proposal} to host the 35th DG meeting (an inference)")

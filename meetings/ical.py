@@ -79,7 +79,7 @@ def invitation_event(meeting: Meeting, sessions: list[Session], *, organizer_ema
     lines = [meeting.display_title, _location(meeting) or "", ""]
     for s in sessions:
         local_start, local_end = s.starts_at.astimezone(tz), s.ends_at.astimezone(tz)
-        lines.append(f"{local_start:%a %d %b %H:%M}–{local_end:%H:%M} {s.title} "
+        lines.append(f"{local_start:%a %d %b %H:%M}-{local_end:%H:%M} {s.title} "
                      f"({s.get_mode_display()}{', ' + s.location if s.location else ''})")
     if nomination_deadline_text:
         lines += ["", f"Nominate your delegation by {nomination_deadline_text}."]

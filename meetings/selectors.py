@@ -69,6 +69,16 @@ def agenda_for(user, meeting: Meeting):
     )
 
 
+def agenda_number_for(user, document: Document) -> str | None:
+    """The number of the paper's agenda item as ``user`` sees the agenda (one query)."""
+    if document.agenda_item_id is None:
+        return None
+    items = numbered_tree(
+        AgendaItem.objects.visible_to(user).filter(meeting_id=document.meeting_id)
+        .only("pk", "parent_id", "position"))
+    return next((i.display_number for i in items if i.pk == document.agenda_item_id), None)
+
+
 def document_versions(document: Document):
     return document.versions.select_related("uploaded_by").order_by("-number")
 
@@ -120,23 +130,12 @@ def timetable(meeting: Meeting, viewer_tz: zoneinfo.ZoneInfo) -> list[TimetableR
 
 
 def next_host_proposal(after: Meeting, on: dt.date | None = None) -> Administration | None:
-    """The member that would host the meeting after ``after`` in the observed rotation.
+    """The member that would host the meeting after ``after`` in the observed rotation
+    (``secretariat.selectors.rotation_after``): a proposal the secretariat confirms or
+    overrides (``Meeting.host_is_inferred``)."""
+    from secretariat.selectors import rotation_after
 
-    Hosts have followed the English alphabetical order of member names (Myanmar 2020 …
-    Viet Nam 2024, Brunei 2025). That is an observation, not a rule: the result is a proposal
-    the secretariat confirms or overrides (``Meeting.host_is_inferred``).
-    """
-    if after.host is None:
-        return None
-    on = on or after.end_date
-    members = list(Administration.objects.members_on(on).order_by("country"))
-    names = [m.country for m in members]
-    if after.host.country not in names:
-        members.append(after.host)
-        members.sort(key=lambda m: m.country)
-        names = [m.country for m in members]
-    index = names.index(after.host.country)
-    return members[(index + 1) % len(members)] if len(members) > 1 else None
+    return rotation_after(after.host, on or after.end_date)
 
 
 # --- Search -----------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ def meeting_detail(request, pk: int):
             "unfiled": [d for d in documents if d.agenda_item_id is None],
             "delegations": delegations,
             "can_upload": may_run_body(request.user, meeting.body_id),
+            "own_nomination": _own_nomination(request.user, meeting),
             "sections": meeting_sections_for(request, meeting),
             "next_host": selectors.next_host_proposal(meeting)
             if is_secretariat(request.user) else None,
@@ -164,6 +165,7 @@ def document_detail(request, pk: int):
             "version_form": DocumentVersionForm(request=request) if can_edit else None,
             "evidence_links": evidence_links,
             "attach_form": attach_form,
+            "agenda_number": selectors.agenda_number_for(request.user, document),
         },
     )
 
@@ -318,6 +320,16 @@ def search(request):
     query = request.GET.get("q", "")[:200]
     results = selectors.search(request.user, query)
     return render(request, "meetings/search.html", {"query": query, "results": results})
+
+
+def _own_nomination(user, meeting) -> str | None:
+    """The ISO code of the viewer's administration while it may nominate, else None."""
+    from secretariat.access import is_member_staff
+
+    if not is_member_staff(user) or not meeting.nominations_open():
+        return None
+    profile = user.profile
+    return profile.administration.code if profile.administration_id else None
 
 
 def _require_runner(user, document: Document) -> None:

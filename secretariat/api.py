@@ -32,6 +32,8 @@ class MeSerializer(serializers.Serializer):
     affiliation = AffiliationSerializer(allow_null=True)
     time_zone = serializers.CharField()
     calendar_url = serializers.URLField(allow_null=True)
+    # Issue 11: the chair terms the caller's administration holds now (computed, not a role).
+    chairs = serializers.ListField(child=serializers.DictField(), required=False)
 
 
 def _affiliation(profile) -> dict | None:
@@ -61,6 +63,7 @@ class MeView(APIView):
             "affiliation": _affiliation(profile),
             "time_zone": profile.effective_time_zone if profile else "UTC",
             "calendar_url": None,
+            "chairs": [],
         }
         for extra in ME_EXTRAS:
             data.update(extra(request))

@@ -10,8 +10,10 @@ NAVIGATION = [
     ("Strategic Plan", "workgroups:dashboard", None),
     ("Working groups", "workgroups:body_list", None),
     ("Consultations", "consultations:schedule", None),
+    ("Calendar", "consultations:year_calendar", None),
     ("My reports", "reporting:my_reports", {Role.CHAIR, Role.DELEGATE}),
     ("Reporting cycles", "reporting:cycle_list", {Role.SECRETARIAT}),
+    ("Chair terms", "workgroups:chair_terms", {Role.SECRETARIAT}),
 ]
 
 

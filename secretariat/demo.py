@@ -68,6 +68,9 @@ DEMO_ACCOUNTS = [
      "Customs officer, ASEAN Secretariat"),
     ("chair.vn", Role.CHAIR, "VN", "Minh", "Trần",
      "Chair's office, Viet Nam Customs (chair 2024-2025)"),
+    # Cambodia chairs the DG meeting today (inferred from the rotation, until 31 May 2027).
+    ("chair.kh", Role.CHAIR, "KH", "Sokha", "Chan",
+     "Chair's office, General Department of Customs and Excise of Cambodia"),
     ("delegate.my", Role.DELEGATE, "MY", "Aisyah", "Abdullah",
      "Delegate, Royal Malaysian Customs Department"),
     ("partner.wco", Role.PARTNER, "wco", "Claire", "Dubois",

@@ -19,3 +19,20 @@ def register_panel(panel: HomePanel) -> HomePanel:
 
 def panels_for(request) -> list[dict]:
     return [p for p in (panel(request) for panel in _panels) if p]
+
+
+# --- Profile lines (issue 11) -----------------------------------------------------------------
+# Facts about the viewer that apps above the core compute ("Chair of the DG meeting until
+# 31 May 2027"): ``fn(request) -> list[str]``, shown on the profile page.
+ProfileLines = Callable[..., list[str]]
+_profile_lines: list[ProfileLines] = []
+
+
+def register_profile_lines(source: ProfileLines) -> ProfileLines:
+    if source not in _profile_lines:
+        _profile_lines.append(source)
+    return source
+
+
+def profile_lines_for(request) -> list[str]:
+    return [line for source in _profile_lines for line in source(request)]

@@ -411,6 +411,10 @@ SPECTACULAR_SETTINGS = {
         "BodyKindEnum": "workgroups.models.Body.Kind",
         "MilestoneStatusEnum": "workgroups.models.MilestoneStatus",
         "ConsultationStatusEnum": "consultations.models.Consultation.Status",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "NominationStateEnum": ["not_started", "draft", "submitted"],
+        "VisibilityEnum": "meetings.models.Visibility",
+        "DelegateRoleEnum": "meetings.models.DelegationMember.Role",
     },
 }
 

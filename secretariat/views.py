@@ -49,7 +49,8 @@ def profile_page(request):
             return redirect("profile")
     elif request.method == "POST":
         return HttpResponseBadRequest("This account has no profile yet.")
-    return render(request, "secretariat/profile.html", {"profile": profile, "form": form})
+    return render(request, "secretariat/profile.html", {
+        "profile": profile, "form": form, "rights_lines": home.profile_lines_for(request)})
 
 
 @never_cache

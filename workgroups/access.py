@@ -164,3 +164,23 @@ def can_edit_milestone(user, milestone: Milestone) -> bool:
 
 def can_revert(user) -> bool:
     return is_secretariat(user)
+
+
+def chair_lines(request) -> list[str]:
+    """The profile's "Chairing" lines: "Chair of the DG meeting until 31 May 2027"."""
+    lines = []
+    for term in rights_for(request).chair.terms:
+        dg = term.body_kind == Body.Kind.DG_MEETING
+        name = "the DG meeting" if dg else f"the {term.body_code}"
+        until = (f"until {term.end_on.day} {term.end_on:%B %Y}" if term.end_on
+                 else "while the term runs (no end date yet)")
+        lines.append(f"Chair of {name} {until}")
+    return lines
+
+
+def me_chairs(request) -> dict:
+    """``chairs`` in ``GET /api/v1/me/``: the terms held at this instant."""
+    return {"chairs": [
+        {"body": t.body_code, "until": t.end_on.isoformat() if t.end_on else None}
+        for t in rights_for(request).chair.terms
+    ]}

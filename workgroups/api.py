@@ -16,12 +16,19 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from secretariat.api import BooleanFilter, IdFilter
+from secretariat.models import Administration
 from secretariat.openapi import ErrorDetailSerializer
 from secretariat.pagination import CountWhenNeededPagination
 from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
-from workgroups.models import Body, Milestone, MilestoneStatus
-from workgroups.services import Conflict, milestone_history, milestone_update
+from workgroups.models import Body, BodyChairTerm, Milestone, MilestoneStatus
+from workgroups.services import (
+    Conflict,
+    chair_term_create,
+    chair_term_end,
+    milestone_history,
+    milestone_update,
+)
 
 
 class BodySerializer(serializers.ModelSerializer):
@@ -264,3 +271,75 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if not sees_unpublished(request.user):
             raise PermissionDenied("The change history is for member administrations.")
         return Response(HistorySerializer(milestone_history(milestone.pk), many=True).data)
+
+
+# --- Chair terms (issue 11) -------------------------------------------------------------------
+
+
+class ChairTermSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="code", queryset=Body.objects.all())
+    administration = serializers.SlugRelatedField(
+        slug_field="code", queryset=Administration.objects.all())
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BodyChairTerm
+        fields = ["id", "body", "administration", "role", "start_on", "end_on", "note",
+                  "is_inferred", "current"]
+        read_only_fields = ["id", "current"]
+
+    def get_current(self, obj) -> bool:
+        today = self.context["today"]
+        return obj.start_on <= today and (obj.end_on is None or obj.end_on >= today)
+
+
+class ChairTermFilter(django_filters.FilterSet):
+    body = django_filters.CharFilter(field_name="body__code")
+    administration = django_filters.CharFilter(field_name="administration__code")
+
+    class Meta:
+        model = BodyChairTerm
+        fields = ["body", "administration", "role"]
+
+
+class ChairTermViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                       viewsets.GenericViewSet):
+    """Which administration chairs which body, from when to when (both days included).
+    Rights to run a body's business follow these rows at every instant. The secretariat adds
+    terms (POST; an overlap with another term of the same body and role is a 400) and ends
+    them (DELETE: the term ends yesterday, so the rights stop now; a term that had not
+    started is removed)."""
+
+    serializer_class = ChairTermSerializer
+    filterset_class = ChairTermFilter
+    queryset = BodyChairTerm.objects.select_related("body", "administration").order_by(
+        "body__code", "-start_on", "role", "pk")
+
+    def get_serializer_context(self):
+        from workgroups.access import term_day
+
+        return {**super().get_serializer_context(), "today": term_day()}
+
+    def _secretariat_only(self):
+        from secretariat.access import is_secretariat
+
+        if not is_secretariat(self.request.user):
+            raise PermissionDenied("Only the secretariat manages chair terms.")
+
+    def create(self, request, *args, **kwargs):
+        self._secretariat_only()
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            term = chair_term_create(actor=request.user, **payload.validated_data)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return Response(self.get_serializer(term).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        term = self.get_object()
+        self._secretariat_only()
+        chair_term_end(actor=request.user, term=term)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,3 +12,11 @@ class WorkgroupsConfig(AppConfig):
 
         register_panel(overdue_and_at_risk_panel)
         connect_signals()
+
+        from secretariat.api import ME_EXTRAS
+        from secretariat.home import register_profile_lines
+        from workgroups.access import chair_lines, me_chairs
+
+        register_profile_lines(chair_lines)
+        if me_chairs not in ME_EXTRAS:
+            ME_EXTRAS.append(me_chairs)

@@ -68,16 +68,24 @@ MANDATES = {
            "technical and on legal and regulatory matters; reports to the DG meeting.",
 }
 
-# body, administration, role, start, end, note. The DG meeting's chair runs meeting to
-# meeting (DOMAIN.md); the working groups' chairs are illustrative demo data.
+# body, administration, role, start, end (both days included), note. The DG meeting's chair
+# runs meeting to meeting (DOMAIN.md): from the first day of the meeting it hosts to the day
+# before the next one opens. Cambodia's term is inferred: the rotation makes it the host of
+# the 35th (2-4 June 2026), and the 36th is planned for 1-3 June 2027 (placeholder dates),
+# hence "until 31 May 2027". The working groups' chairs are illustrative demo data.
 CHAIR_TERMS = [
-    ("DG", "TH", ChairRole.CHAIR, D(2023, 6, 8), D(2024, 6, 6), "32nd meeting, Pattaya"),
-    ("DG", "VN", ChairRole.CHAIR, D(2024, 6, 6), D(2025, 6, 5),
+    ("DG", "TH", ChairRole.CHAIR, D(2023, 6, 6), D(2024, 6, 3), "32nd meeting, Pattaya"),
+    ("DG", "VN", ChairRole.CHAIR, D(2024, 6, 4), D(2025, 6, 2),
      "33rd meeting, Phu Quoc: Viet Nam chair of ASEAN customs 2024-2025"),
-    ("DG", "BN", ChairRole.CHAIR, D(2025, 6, 5), None, "34th meeting, Bandar Seri Begawan"),
-    ("CCC", "VN", ChairRole.CHAIR, D(2024, 6, 6), D(2025, 6, 5), "Illustrative"),
-    ("CCC", "BN", ChairRole.CHAIR, D(2025, 6, 5), None, "Illustrative"),
-    ("CCC", "KH", ChairRole.VICE_CHAIR, D(2025, 6, 5), None, "Illustrative"),
+    ("DG", "BN", ChairRole.CHAIR, D(2025, 6, 3), D(2026, 6, 1),
+     "34th meeting, Bandar Seri Begawan"),
+    ("DG", "KH", ChairRole.CHAIR, D(2026, 6, 2), D(2027, 5, 31),
+     "Inferred: host of the 35th by the alphabetical rotation, until the 36th opens"),
+    ("CCC", "VN", ChairRole.CHAIR, D(2024, 6, 4), D(2025, 6, 2), "Illustrative"),
+    ("CCC", "BN", ChairRole.CHAIR, D(2025, 6, 3), D(2026, 6, 1), "Illustrative"),
+    ("CCC", "KH", ChairRole.CHAIR, D(2026, 6, 2), D(2027, 5, 31),
+     "Inferred, with the DG chair"),
+    ("CCC", "KH", ChairRole.VICE_CHAIR, D(2025, 6, 3), D(2026, 6, 1), "Illustrative"),
     ("CPTFWG", "MY", ChairRole.CHAIR, D(2025, 1, 1), None, "Illustrative"),
     ("CPTFWG", "TH", ChairRole.VICE_CHAIR, D(2025, 1, 1), None, "Illustrative"),
     ("CECWG", "TH", ChairRole.CHAIR, D(2025, 1, 1), None, "Illustrative"),
@@ -252,7 +260,8 @@ DEMO_CHANGES = [
      "Draft legal text circulated to TSWGC"),
     ("26-TSWGC-01", "secretariat", {"progress": 70, "status": "at_risk"},
      "Two correlation tables still missing after the deadline"),
-    ("26-CPTF-01", "chair.vn", {"progress": 45},
+    # Malaysia chairs the CPTFWG (illustrative, open-ended), so its staff edit its milestones.
+    ("26-CPTF-01", "delegate.my", {"progress": 45},
      "Data element mapping slower than planned"),
 ]
 
@@ -278,11 +287,18 @@ def _load_bodies(out) -> None:
         )
     out(f"  {Body.objects.count()} bodies")
     adms = {a.code: a for a in Administration.objects.all()}
+    # Terms of an older demo (other start days) would overlap these: keep only the listed ones.
+    for code in {row[0] for row in CHAIR_TERMS}:
+        keep = [(role, start) for body, _, role, start, _, _ in CHAIR_TERMS if body == code]
+        for term in BodyChairTerm.objects.filter(body__code=code):
+            if (term.role, term.start_on) not in keep:
+                term.delete()
     for body, adm, role, start, end, note in CHAIR_TERMS:
         if adm in adms:
             BodyChairTerm.objects.update_or_create(
                 body=Body.objects.get(code=body), role=role, start_on=start,
-                defaults={"administration": adms[adm], "end_on": end, "note": note},
+                defaults={"administration": adms[adm], "end_on": end, "note": note,
+                          "is_inferred": note.startswith("Inferred")},
             )
     out(f"  {BodyChairTerm.objects.count()} chair terms")
 
@@ -344,8 +360,8 @@ def _load_initiatives(out) -> None:
 
 def _load_history(out) -> None:
     users = {u.username: u for u in get_user_model().objects.filter(
-        username__in=["chair.vn", "secretariat"])}
-    if len(users) < 2:
+        username__in=["chair.vn", "delegate.my", "secretariat"])}
+    if len(users) < 3:
         return
     for code, username, changes, comment in DEMO_CHANGES:
         milestone = Milestone.objects.filter(code=code).first()

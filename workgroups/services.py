@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from workgroups.access import EditRights, can_revert
@@ -347,3 +347,63 @@ def evidence_add(*, actor, milestone: Milestone, title: str, url: str) -> Milest
     evidence.full_clean()
     evidence.save()
     return evidence
+
+
+# --- Chair terms ------------------------------------------------------------------------------
+
+
+def _require_secretariat_for_terms(actor) -> None:
+    from secretariat.access import is_secretariat
+
+    if not is_secretariat(actor):
+        raise PermissionDenied("Only the secretariat manages chair terms.")
+
+
+@transaction.atomic
+def chair_term_create(*, actor, body: Body, administration, start_on: dt.date,
+                      end_on: dt.date | None = None, role: str = "chair", note: str = "",
+                      is_inferred: bool = False):
+    """Add a term. Guarantees: secretariat only; a term never overlaps another term of the
+    same body and role (two chairs at once would give two administrations the same right);
+    one transaction."""
+    from workgroups.models import BodyChairTerm
+
+    _require_secretariat_for_terms(actor)
+    errors = {}
+    if end_on is not None and end_on < start_on:
+        errors["end_on"] = "The term cannot end before it starts."
+    overlapping = BodyChairTerm.objects.select_for_update().filter(body=body, role=role).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=start_on))
+    if end_on is not None:
+        overlapping = overlapping.filter(start_on__lte=end_on)
+    clash = overlapping.select_related("administration").first()
+    if clash is not None:
+        until = clash.end_on.isoformat() if clash.end_on else "open-ended"
+        errors["start_on"] = (f"Overlaps {clash.administration.country}'s term "
+                              f"({clash.start_on.isoformat()} to {until}): end it first.")
+    if errors:
+        raise ValidationError(errors)
+    term = BodyChairTerm.objects.create(body=body, administration=administration, role=role,
+                                        start_on=start_on, end_on=end_on, note=note,
+                                        is_inferred=is_inferred)
+    bump_plan_data_version()
+    return term
+
+
+@transaction.atomic
+def chair_term_end(*, actor, term, last_day: dt.date | None = None):
+    """End a term on ``last_day`` (default: yesterday, so the rights stop now). A term that
+    would end before it began never ran and is deleted. Returns the term, or None."""
+    from workgroups.access import term_day
+
+    _require_secretariat_for_terms(actor)
+    last_day = last_day or term_day() - dt.timedelta(days=1)
+    if last_day < term.start_on:
+        term.delete()
+        bump_plan_data_version()
+        return None
+    if term.end_on is None or term.end_on > last_day:
+        term.end_on = last_day
+        term.save(update_fields=["end_on"])
+        bump_plan_data_version()
+    return term

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from workgroups.views import bodies, bulk, dashboard, initiatives, milestones
+from workgroups.views import bodies, bulk, chair_terms, dashboard, initiatives, milestones
 
 app_name = "workgroups"
 urlpatterns = [
     path("bodies/", bodies.body_list, name="body_list"),
+    path("chair-terms/", chair_terms.chair_terms_page, name="chair_terms"),
+    path("chair-terms/<int:pk>/end/", chair_terms.chair_term_end, name="chair_term_end"),
     path("bodies/<str:code>/", bodies.body_page, name="body"),
     path("bodies/<str:code>/watch/", bodies.body_watch, name="body_watch"),
     path("bodies/<str:code>/milestones.xlsx", bulk.bulk_download, name="bulk_download"),

@@ -34,3 +34,11 @@ def tz_abbrev(value):
     """``+07`` style offset label for an aware datetime."""
     offset = value.strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+
+
+@register.filter
+def zone_name(zone) -> str:
+    """A time zone as a reader knows it: “Ho Chi Minh City (UTC+07:00)”, not the IANA id."""
+    from meetings.authoring_forms import zone_label
+
+    return zone_label(str(zone))

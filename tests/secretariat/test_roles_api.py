@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from secretariat.access import Clearance, clearance_of, role_of
-from workgroups.access import ChairRights
 from secretariat.models import Administration, Partner, Profile, Role
+from workgroups.access import ChairRights
 
 ME = "/api/v1/me/"
 
