@@ -439,6 +439,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # One line per successful task is noise; failures are logged at ERROR all the same.
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint logs each layout step at INFO (issue 12's PDFs).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
