@@ -44,8 +44,9 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def build_record(actor, *, vietnam, malaysia, thailand, members_per_delegation=2) -> Built:
-    meeting = MeetingFactory(ordinal=33)
+def build_record(actor, *, vietnam, malaysia, thailand, members_per_delegation=2,
+                 ordinal=33) -> Built:
+    meeting = MeetingFactory(ordinal=ordinal)
     items = {
         "1": AgendaItem.objects.create(meeting=meeting, position=1, title="Opening",
                                        visibility=Visibility.PUBLIC),
