@@ -67,13 +67,29 @@ def demo_objects() -> dict:
         # Read at request time: a POST to the rotate route earlier in the walk changes it.
         "feed_token": lambda: CalendarFeedToken.objects.get(user__username="partner.wco").token,
         "partner_slug": "wco",
+        **_record_objects(),
     }
+
+
+def _record_objects() -> dict:
+    """Issue 12: a session of the 33rd DG meeting, and its secretariat-only decision and
+    action item (the Mekong Dragon closed briefing), so a leak shows as a 200."""
+    from meetings.models import Session, Visibility
+    from records.models import ActionItem, Decision
+
+    decision = Decision.objects.filter(visibility=Visibility.SECRETARIAT).order_by("pk").first()
+    action = ActionItem.objects.filter(decision=decision).order_by("pk").first()
+    session = Session.objects.filter(meeting__body__code="DG", meeting__ordinal=33).order_by(
+        "starts_at").first()
+    return {"decision": decision.pk, "action": action.pk, "session": session.pk}
 
 
 def concrete(name: str, route: str, objects: dict) -> str:
     """Fill a route's parameters from the demo objects, by what the route is about."""
     if "<int:pk>" in route or "<pk>" in route:
-        kind = ("consultation" if "consultation" in route else
+        kind = ("decision" if "decisions/" in route else  # issue 12
+                "action" if "action-items/" in route else  # issue 12
+                "consultation" if "consultation" in route else
                 "document" if "document" in route else
                 "meeting" if "meeting" in route else
                 "cycle" if "cycles/" in route else
@@ -88,6 +104,10 @@ def concrete(name: str, route: str, objects: dict) -> str:
         "<int:number>": str(objects["version"]),
         "<str:token>": objects["feed_token"]() if "<str:token>" in route else "",
         "<slug>": objects["partner_slug"],
+        # issue 12: the meeting record
+        "<int:meeting>": str(objects["meeting"]),
+        "<meeting>": str(objects["meeting"]),
+        "<int:sid>": str(objects.get("session", 0)),
     }
     for placeholder, value in replacements.items():
         route = route.replace(placeholder, value)
