@@ -133,8 +133,8 @@ def _queue_notice(notice: MeetingNotice, meeting: Meeting) -> int:
 def meeting_convene(*, actor, meeting: Meeting) -> MeetingNotice:
     """Convene: status ``convened`` and the notice (METHOD:REQUEST, SEQUENCE 0) to every
     recipient, once each. Idempotent: convening a convened meeting returns its first notice."""
-    meeting = Meeting.objects.select_for_update().select_related("body", "host").get(
-        pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related(
+        "body", "host").get(pk=meeting.pk)
     require_runner(actor, meeting.body_id)
     if meeting.convened_at is not None:
         return meeting.notices.order_by("sequence").first()
@@ -288,7 +288,7 @@ def nomination_save(*, actor, meeting: Meeting, administration: Administration,
         errors.append("Name the head of delegation before submitting.")
     if errors:
         raise ValidationError({"members": errors})
-    delegation, _ = Delegation.objects.select_for_update().get_or_create(
+    delegation, _ = Delegation.objects.get_or_create(
         meeting=meeting, administration=administration, defaults={"capacity": capacity})
     delegation.members.all().delete()
     for member in members:
