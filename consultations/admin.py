@@ -57,8 +57,10 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 @admin.register(ConsultationNotice)
 class ConsultationNoticeAdmin(admin.ModelAdmin):
-    list_display = ["consultation", "change", "sequence", "state", "attempts", "sent_at"]
-    list_filter = ["state", "change"]
+    """What changed; each email's delivery is in the outbox (purpose consultations.notice)."""
+
+    list_display = ["consultation", "change", "sequence", "created_at"]
+    list_filter = ["change"]
     readonly_fields = [f.name for f in ConsultationNotice._meta.fields]
 
 

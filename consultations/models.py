@@ -248,11 +248,10 @@ class CalendarFeedToken(models.Model):
 
 
 class ConsultationNotice(models.Model):
-    """One email to a partner's contacts about a change, with its delivery state.
+    """One change worth telling a partner's contacts about (what changed, at which SEQUENCE).
 
-    The row is written in the same transaction as the change, so the intent survives a broker
-    outage; the task claims it (``pending`` → ``sending``) before sending, so a redelivered task
-    cannot send twice, and the sweeper re-queues rows that were never picked up.
+    Written in the same transaction as the change, together with one outbox message per
+    contact (``consultations.notices``); the delivery state of each email lives in the outbox.
     """
 
     class Change(models.TextChoices):
@@ -261,24 +260,11 @@ class ConsultationNotice(models.Model):
         POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
 
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="notices"
     )
     change = models.CharField(max_length=20, choices=Change.choices)
     sequence = models.PositiveIntegerField(help_text="The consultation's SEQUENCE it announces.")
-    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    recipients = models.TextField(blank=True, help_text="Addresses it went to, one per line.")
-    message_id = models.CharField(max_length=200, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -290,4 +276,4 @@ class ConsultationNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.consultation} {self.change} (seq {self.sequence}): {self.state}"
+        return f"{self.consultation} {self.change} (seq {self.sequence})"

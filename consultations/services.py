@@ -17,7 +17,7 @@ from consultations.models import (
     ConsultationSeries,
     new_feed_token,
 )
-from consultations.tasks import send_consultation_notice
+from consultations.notices import notices_queue
 from workgroups.access import ChairRights
 
 logger = logging.getLogger(__name__)
@@ -122,9 +122,10 @@ def consultation_update(*, actor, consultation: Consultation, **changes) -> Cons
     """Change a consultation.
 
     Guarantees: SEQUENCE rises by one when anything a calendar shows changed (and only then);
-    a confirmation, move, postponement or cancellation writes a ``ConsultationNotice`` in the
-    same transaction and queues its email after commit, so the partner's contacts hear of it
-    once. Raises ``ValidationError`` with field errors and changes nothing then.
+    a confirmation, move, postponement or cancellation writes a ``ConsultationNotice`` and one
+    outbox message per partner contact in the same transaction (queued after commit, swept if
+    the broker is down), so the partner's contacts hear of it once. Raises
+    ``ValidationError`` with field errors and changes nothing then.
     """
     _require_editor(actor)
     unknown = set(changes) - EDITABLE_FIELDS - {"documents"}
@@ -152,23 +153,11 @@ def consultation_update(*, actor, consultation: Consultation, **changes) -> Cons
         notice = ConsultationNotice.objects.create(
             consultation=current, change=change, sequence=current.sequence
         )
-        _enqueue_notice(notice.pk)
+        # One outbox message per contact, in this transaction; queued after commit.
+        notices_queue(notice)
     if consultation is not current:
         consultation.refresh_from_db()
     return current
-
-
-def _enqueue_notice(notice_id: int) -> None:
-    # After commit: the task must find the row; if the broker is down the row stays pending
-    # and ``requeue_pending_notices`` picks it up later.
-    transaction.on_commit(lambda: _safe_delay(send_consultation_notice, notice_id))
-
-
-def _safe_delay(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:  # the broker being down must not turn a saved change into a 500
-        logger.exception("Could not queue %s%r; the sweeper will retry", task.name, args)
 
 
 def calendar_token_for(*, user) -> CalendarFeedToken:

@@ -21,6 +21,7 @@ from meetings.models import (
     MilestoneEvidenceDocument,
 )
 from meetings.uploads import InspectedUpload, inspect_upload
+from secretariat import jobs
 from workgroups.access import ChairRights, EditRights
 from workgroups.models import Milestone
 from workgroups.selectors import milestones_visible_to
@@ -72,9 +73,11 @@ def _store_version(
 
 
 def _enqueue_extraction(document_id: int) -> None:
-    from meetings.tasks import extract_document_text
+    """Record the extraction job with the upload (same transaction); it is queued after commit
+    and swept if the broker is down, so the paper always becomes searchable."""
+    from meetings.jobs import EXTRACT_TEXT
 
-    transaction.on_commit(lambda: extract_document_text.delay(document_id))
+    jobs.enqueue(EXTRACT_TEXT, key=f"extract-text:{document_id}", document_id=document_id)
 
 
 def _validate_placement(meeting: Meeting | None, agenda_item: AgendaItem | None) -> None:

@@ -36,8 +36,9 @@ start-up)::
         return outbox.Prepared(context={"meeting": meeting},
                                attachments=[Attachment("meeting.ics", ics, "text/calendar")])
 
-Cancelling without sending: ``outbox.cancel(purpose=..., obj=..., reason=...)`` marks the
-pending messages ``cancelled`` (e.g. a report was submitted).
+Cancelling without sending: ``outbox.cancel(purpose=..., obj=..., reason=...)`` (or
+``objects=<queryset>``) marks the pending messages ``cancelled`` (e.g. a report was submitted).
+``outbox.messages_for(purpose=..., obj=...)`` reads them back for a page.
 
 Guarantee ("effectively once"): no loss while the database lives; a duplicate only when the
 process dies between the SMTP server's "250" and the ``sent`` UPDATE, or when that "250" is
@@ -58,7 +59,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import mailers
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -123,7 +124,8 @@ def queue_email(*, purpose: str, obj: models.Model, recipient: str, template: st
     Returns ``(message, created)``. Idempotent per ``(purpose, obj, recipient)``. The first
     try is at ``not_before`` moved to the next opening of ``window``; the message is
     ``skipped`` if that is not before ``send_before``. Raises ``ValueError`` for an address
-    that is not exactly one address. Runs in (or opens) one transaction.
+    that is not exactly one address. Call it inside the transaction of the write that makes
+    the email necessary: the row commits (or rolls back) with it.
     """
     now = timezone.now()
     address = _clean_address(recipient)
@@ -138,33 +140,40 @@ def queue_email(*, purpose: str, obj: models.Model, recipient: str, template: st
     if send_before is not None and due >= send_before:
         defaults.update(state=DeliveryState.SKIPPED, finished_at=now,
                         last_error="Skipped: no time left before its deadline.")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                message, created = OutboxMessage.objects.get_or_create(
-                    purpose=purpose, content_type=content_type, object_id=obj.pk,
-                    recipient=address, defaults=defaults,
-                )
-        except IntegrityError:  # a concurrent planner inserted it between our read and write
-            message = OutboxMessage.objects.get(
-                purpose=purpose, content_type=content_type, object_id=obj.pk, recipient=address)
-            created = False
-        if created and message.state == DeliveryState.PENDING and due <= now:
-            transaction.on_commit(partial(_offer, [message.pk]), robust=True)
+    # get_or_create absorbs the race of two planners (its insert runs in a savepoint and
+    # falls back to a read on IntegrityError).
+    message, created = OutboxMessage.objects.get_or_create(
+        purpose=purpose, content_type=content_type, object_id=obj.pk, recipient=address,
+        defaults=defaults,
+    )
+    if created and message.state == DeliveryState.PENDING and due <= now:
+        transaction.on_commit(partial(_offer, [message.pk]), robust=True)
     return message, created
 
 
-def messages_for(*, purpose: str, obj: models.Model):
-    """The outbox rows of one (purpose, object), for a feature's pages or tests."""
+def messages_for(*, purpose: str, obj: models.Model | None = None,
+                 objects: models.QuerySet | None = None):
+    """The outbox rows of one (purpose, object), or of every object of a queryset (one
+    query when evaluated), for a feature's pages or tests."""
+    if (obj is None) == (objects is None):
+        raise TypeError("Give obj or objects.")
+    if objects is not None:
+        content_type = ContentType.objects.get_for_model(objects.model,
+                                                         for_concrete_model=False)
+        return OutboxMessage.objects.filter(purpose=purpose, content_type=content_type,
+                                            object_id__in=objects.values("pk"))
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return OutboxMessage.objects.filter(purpose=purpose, content_type=content_type,
                                         object_id=obj.pk)
 
 
-def cancel(*, purpose: str, obj: models.Model, reason: str) -> int:
-    """Cancel the pending messages of (purpose, obj); returns how many. One UPDATE. A message
-    already being sent is not stopped (its preparer should re-check and raise ``Cancel``)."""
-    return messages_for(purpose=purpose, obj=obj).filter(state=DeliveryState.PENDING).update(
+def cancel(*, purpose: str, reason: str, obj: models.Model | None = None,
+           objects: models.QuerySet | None = None) -> int:
+    """Cancel the pending messages of (purpose, obj) or of every object in ``objects``;
+    returns how many. One UPDATE. A message already being sent is not stopped (its preparer
+    should re-check and raise ``Cancel``)."""
+    return messages_for(purpose=purpose, obj=obj, objects=objects).filter(
+        state=DeliveryState.PENDING).update(
         state=DeliveryState.CANCELLED, last_error=reason[:2000], finished_at=timezone.now())
 
 

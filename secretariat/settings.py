@@ -334,6 +334,8 @@ OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=1)
 # database is away (a PostgreSQL restart), rather than resend after the lease.
 OUTBOX_DB_RETRY_SECONDS = env_int("OUTBOX_DB_RETRY_SECONDS", 60, minimum=0)
 OUTBOX_MESSAGE_ID_DOMAIN = env_str("OUTBOX_MESSAGE_ID_DOMAIN", "asean-customs-portal")
+# How often the beat hands due reminders to the outbox (they go at the next sweep after).
+REPORTING_PLAN_SECONDS = env_int("REPORTING_PLAN_SECONDS", 5 * 60, minimum=1)
 # One schedule for the whole portal. Each entry expires before its next run, so a backlog
 # after an outage never piles up duplicate planner runs (the planner catches up by itself).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -351,20 +353,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 14 * 60},
     },
     # --- end meeting record ---
-    "consultations-requeue-notices": {
-        "task": "consultations.tasks.requeue_pending_notices",
-        "schedule": 5 * 60,
-        "options": {"expires": 4 * 60},
-    },
-    "workgroups-watch-sweeper": {
-        "task": "workgroups.tasks.requeue_watch_dispatches",
-        "schedule": 5 * 60,
-        "options": {"expires": 4 * 60},
-    },
     "reporting-plan-reminders": {
         "task": "workgroups.reporting.tasks.plan_reminders",
-        "schedule": 15 * 60,
-        "options": {"expires": 14 * 60},
+        "schedule": REPORTING_PLAN_SECONDS,
+        "options": {"expires": max(REPORTING_PLAN_SECONDS - 1, 1)},
     },
 }
 

@@ -35,7 +35,11 @@ MAX_DAYS_SEARCHED = 400
 @functools.lru_cache(maxsize=256)
 def _holidays(country: str, year: int) -> holidays.HolidayBase | None:
     try:
-        return holidays.country_holidays(country, years=year)
+        # English names where the package has them (pages show them), else the local ones.
+        calendar = holidays.country_holidays(country, years=year)
+        if "en_US" in getattr(calendar, "supported_languages", ()):
+            calendar = holidays.country_holidays(country, years=year, language="en_US")
+        return calendar
     except NotImplementedError:  # a country the package does not cover: no holidays known
         return None
 

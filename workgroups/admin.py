@@ -12,8 +12,6 @@ from workgroups.models import (
     NationalImplementation,
     Plan,
     StrategicGoal,
-    WatchDispatch,
-    WatchNotice,
 )
 from workgroups.services import EDITABLE_FIELDS
 
@@ -117,17 +115,3 @@ class ParticipationInline(admin.TabularInline):
 class InitiativeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "body", "position"]
     inlines = [ParticipationInline]
-
-
-@admin.register(WatchNotice)
-class WatchNoticeAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "milestone", "state", "sent_at", "last_error"]
-    list_filter = ["state"]
-    readonly_fields = ["user", "milestone", "history_id", "state", "created_at", "sent_at",
-                       "last_error"]
-
-
-@admin.register(WatchDispatch)
-class WatchDispatchAdmin(admin.ModelAdmin):
-    list_display = ["history_id", "milestone", "created_at", "queued_at", "done_at", "attempts"]
-    readonly_fields = list_display

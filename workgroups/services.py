@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from secretariat import jobs
 from workgroups.access import EditRights, can_revert
 from workgroups.caching import bump_plan_data_version
 from workgroups.models import (
@@ -37,7 +38,6 @@ from workgroups.models import (
     NationalImplementation,
     ParticipationStatus,
     Watch,
-    WatchDispatch,
 )
 
 logger = logging.getLogger(__name__)
@@ -196,29 +196,16 @@ def milestone_update(
         )
         if {"status", "progress"} & set(effective):
             history_id = record.history_id if record.history_id else _latest_history_id(milestone)
-            # The intent to notify is stored with the change; the enqueue after commit is an
-            # optimisation that may fail (broker down) without losing it: the sweeper retries.
-            WatchDispatch.objects.create(history_id=history_id, milestone=milestone)
-            transaction.on_commit(lambda: _enqueue_watch_notices(history_id), robust=True)
+            # The intent to notify is stored with the change (a job row); the enqueue after
+            # commit may fail (broker down) without losing it: the outbox sweeper retries.
+            jobs.enqueue("workgroups.notify_watchers", key=f"watch-notices:{history_id}",
+                         history_id=history_id)
     return milestone
 
 
 def _latest_history_id(milestone: Milestone) -> int:
     # bulk_create returns no primary keys on backends without RETURNING support.
     return milestone.history.order_by("-history_id").values_list("history_id", flat=True)[0]
-
-
-def _enqueue_watch_notices(history_id: int) -> None:
-    """Queue the notice task; a broker failure is logged, never raised into the request."""
-    from workgroups.tasks import notify_watchers
-
-    try:
-        notify_watchers.delay(history_id)
-    except Exception:  # kombu/redis raise many types; the sweeper re-queues anyway
-        logger.exception("could not queue watch notices for change %s", history_id)
-        return
-    WatchDispatch.objects.filter(history_id=history_id, queued_at__isnull=True).update(
-        queued_at=timezone.now())
 
 
 def milestone_revert(*, actor, milestone_id: int, history_id: int, comment: str = "") -> Milestone:

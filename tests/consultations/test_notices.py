@@ -1,17 +1,19 @@
-"""Change notices end to end: service → on_commit → Celery task (run in-process) → email."""
+"""Change notices end to end: service → outbox rows → on_commit → Celery task (run
+in-process) → one email per contact. Retries, leases and claims are the outbox's own tests
+(tests/secretariat/test_outbox.py); here: who is told what, with which attachment."""
 
 import datetime as dt
-import logging
-import smtplib
 import socket
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
 from icalendar import Calendar
 
-from consultations import services, tasks
+from consultations import notices, services
 from consultations.models import ConsultationNotice
+from secretariat import outbox
+from secretariat.models import OutboxMessage
+from secretariat.tasks import send_message
 from tests.consultations.factories import ContactFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
@@ -28,17 +30,6 @@ def contacts(japan_customs, wco):
     ]
 
 
-@pytest.fixture
-def worker_like_retries():
-    """Eager tasks that handle Retry like a worker (re-run at once) instead of raising it."""
-    from secretariat.celery import app
-
-    previous = app.conf.task_eager_propagates
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = previous
-
-
 def _attachment(message) -> Calendar:
     [(name, content, mimetype)] = message.attachments
     assert name == "consultation.ics"
@@ -46,15 +37,22 @@ def _attachment(message) -> Calendar:
     return Calendar.from_ical(content)
 
 
-def test_cancellation_emails_the_partner_with_the_cancelled_event(
+def _messages():
+    return OutboxMessage.objects.filter(purpose=notices.PURPOSE).order_by("recipient")
+
+
+def test_cancellation_emails_each_contact_with_the_cancelled_event(
     secretariat, contacts, japan_published, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.consultation_update(actor=secretariat, consultation=japan_published,
                                      status="cancelled")
 
-    [message] = mail.outbox
-    assert sorted(message.to) == ["liaison@customs.go.jp", "protocol@customs.go.jp"]
+    # One message per contact who receives notices; not the muted one, not another partner's.
+    assert sorted(m.to[0] for m in mail.outbox) == ["liaison@customs.go.jp",
+                                                    "protocol@customs.go.jp"]
+    assert all(len(m.to) == 1 for m in mail.outbox)
+    message = mail.outbox[0]
     assert message.subject == "26th ASEAN-Japan Customs Consultation: cancelled"
     assert "has been cancelled" in message.body
     assert message.alternatives[0].mimetype == "text/html"
@@ -65,8 +63,10 @@ def test_cancellation_emails_the_partner_with_the_cancelled_event(
     assert event["DTSTART"].params["TZID"] == "Asia/Ho_Chi_Minh"
 
     notice = ConsultationNotice.objects.get()
-    assert (notice.state, notice.change, notice.attempts) == ("sent", "cancelled", 1)
-    assert message.extra_headers["Message-ID"] == notice.message_id
+    assert notice.change == "cancelled"
+    rows = list(_messages())
+    assert [(r.state, r.attempts, r.object_id) for r in rows] == [("sent", 1, notice.pk)] * 2
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {r.message_id for r in rows}
 
 
 def test_move_is_announced_in_venue_time(secretariat, contacts, japan_published,
@@ -77,7 +77,8 @@ def test_move_is_announced_in_venue_time(secretariat, contacts, japan_published,
             starts_at=japan_published.starts_at + dt.timedelta(hours=5),
             ends_at=japan_published.ends_at + dt.timedelta(hours=5),
         )
-    [message] = mail.outbox
+    message = mail.outbox[0]
+    assert len(mail.outbox) == 2
     assert message.subject.endswith(": moved")
     assert "14:00" in message.body and "Asia/Ho_Chi_Minh" in message.body
 
@@ -88,6 +89,7 @@ def test_no_email_for_changes_that_do_not_matter(secretariat, contacts, japan_pu
         services.consultation_update(actor=secretariat, consultation=japan_published,
                                      agenda="Green customs", mode_note="Hybrid")
     assert mail.outbox == []
+    assert not _messages().exists()
 
 
 def test_a_redelivered_task_sends_nothing_twice(secretariat, contacts, japan_published,
@@ -95,90 +97,57 @@ def test_a_redelivered_task_sends_nothing_twice(secretariat, contacts, japan_pub
     with django_capture_on_commit_callbacks(execute=True):
         services.consultation_update(actor=secretariat, consultation=japan_published,
                                      status="cancelled")
-    notice = ConsultationNotice.objects.get()
+    for row in _messages():
+        assert send_message.apply(args=[row.pk]).get() == "busy"
+    assert len(mail.outbox) == 2
 
-    assert tasks.send_consultation_notice.apply(args=[notice.pk]).get() == "skipped"
-    assert len(mail.outbox) == 1
 
-
-@pytest.mark.usefixtures("worker_like_retries")
-def test_transient_smtp_errors_are_retried_then_delivered_once(
-    monkeypatch, secretariat, contacts, japan_published, django_capture_on_commit_callbacks
+def test_a_contact_muted_before_the_send_is_not_emailed(
+    secretariat, contacts, japan_published, django_capture_on_commit_callbacks
 ):
-    real_send = EmailMultiAlternatives.send
-    failures = iter([True, True])
-
-    def flaky_send(self, *args, **kwargs):
-        if next(failures, False):
-            raise smtplib.SMTPServerDisconnected("421 try later")
-        return real_send(self, *args, **kwargs)
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", flaky_send)
-    with django_capture_on_commit_callbacks() as queued:
+    """Given the change is recorded while the broker holds the tasks, when one contact turns
+    notices off before the worker sends, that contact's message is cancelled."""
+    with django_capture_on_commit_callbacks(execute=False):
         services.consultation_update(actor=secretariat, consultation=japan_published,
                                      status="postponed")
-    assert len(queued) == 1
-    # As a worker would run it: Retry is handled by Celery (in-process, without countdown).
-    tasks.send_consultation_notice.apply(args=[ConsultationNotice.objects.get().pk])
+    contacts[0].receives_notices = False
+    contacts[0].save()
 
-    notice = ConsultationNotice.objects.get()
-    assert (notice.state, notice.attempts) == ("sent", 3)
-    assert len(mail.outbox) == 1
+    states = {r.recipient: outbox.deliver(r.pk).state for r in _messages()}
 
-
-@pytest.mark.usefixtures("worker_like_retries")
-def test_permanent_failure_is_recorded(monkeypatch, caplog, secretariat, contacts,
-                                       japan_published, django_capture_on_commit_callbacks):
-    def always_fail(self, *args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("gone")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", always_fail)
-    with django_capture_on_commit_callbacks():
-        services.consultation_update(actor=secretariat, consultation=japan_published,
-                                     status="cancelled")
-    with caplog.at_level(logging.ERROR, logger="consultations.tasks"):
-        result = tasks.send_consultation_notice.apply(
-            args=[ConsultationNotice.objects.get().pk]
-        )
-    assert result.get() == "failed"
-
-    notice = ConsultationNotice.objects.get()
-    assert (notice.state, notice.attempts) == ("failed", tasks.MAX_ATTEMPTS)
-    assert "gone" in notice.last_error
-    assert any("failed after" in r.message for r in caplog.records)
+    assert states == {"liaison@customs.go.jp": "sent", "protocol@customs.go.jp": "cancelled"}
+    assert [m.to for m in mail.outbox] == [["liaison@customs.go.jp"]]
 
 
 def test_broker_down_keeps_the_change_and_the_sweeper_sends_later(
-    monkeypatch, time_machine, secretariat, contacts, japan_published,
-    django_capture_on_commit_callbacks,
+    monkeypatch, secretariat, contacts, japan_published, django_capture_on_commit_callbacks,
 ):
     def broker_down(*args, **kwargs):
         raise ConnectionError("redis refused")
 
-    monkeypatch.setattr(tasks.send_consultation_notice, "delay", broker_down)
+    monkeypatch.setattr(send_message, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         services.consultation_update(actor=secretariat, consultation=japan_published,
                                      status="cancelled")
     japan_published.refresh_from_db()
     assert japan_published.status == "cancelled"
-    assert ConsultationNotice.objects.get().state == "pending"
+    assert set(_messages().values_list("state", "enqueued_at")) == {("pending", None)}
     assert mail.outbox == []
 
     monkeypatch.undo()
-    time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5))
-    assert tasks.requeue_pending_notices.apply().get() == 1
-    assert ConsultationNotice.objects.get().state == "sent"
-    assert len(mail.outbox) == 1
-    assert tasks.requeue_pending_notices.apply().get() == 0
+    assert outbox.sweep() == 2
+    assert set(_messages().values_list("state", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 2
+    assert outbox.sweep() == 0
 
 
-def test_partner_without_contacts_is_marked_sent(secretariat, wco_draft,
-                                                 django_capture_on_commit_callbacks):
+def test_partner_without_contacts_gets_no_message(secretariat, wco_draft,
+                                                  django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.consultation_update(actor=secretariat, consultation=wco_draft,
                                      status="confirmed")
-    notice = ConsultationNotice.objects.get()
-    assert (notice.state, notice.recipients) == ("sent", "")
+    assert ConsultationNotice.objects.get().change == "confirmed"
+    assert not _messages().exists()
     assert mail.outbox == []
 
 
@@ -212,8 +181,8 @@ def smtp_sink(settings):
 def test_the_email_on_the_wire_carries_the_event(
     smtp_sink, secretariat, contacts, japan_published, django_capture_on_commit_callbacks
 ):
-    """Over real SMTP: one message to the partner's contacts, UTF-8 intact, with a
-    text/calendar part that a calendar app can read."""
+    """Over real SMTP: one message per contact, UTF-8 intact, with a text/calendar part that
+    a calendar app can read."""
     import email
     from email import policy
 
@@ -221,35 +190,14 @@ def test_the_email_on_the_wire_carries_the_event(
         services.consultation_update(actor=secretariat, consultation=japan_published,
                                      status="cancelled", venue="Phú Quốc")
 
-    [(rcpt_tos, raw)] = smtp_sink.messages
-    assert sorted(rcpt_tos) == ["liaison@customs.go.jp", "protocol@customs.go.jp"]
+    assert sorted(rcpt for rcpt, _ in smtp_sink.messages) == [
+        ["liaison@customs.go.jp"], ["protocol@customs.go.jp"]]
+    raw = smtp_sink.messages[0][1]
     message = email.message_from_bytes(raw, policy=policy.default)
-    assert message["Message-ID"] == ConsultationNotice.objects.get().message_id
+    assert message["Message-ID"] in set(_messages().values_list("message_id", flat=True))
     parts = {part.get_content_type(): part for part in message.walk()}
     assert {"text/plain", "text/html", "text/calendar"} <= set(parts)
     assert "Phú Quốc" in parts["text/plain"].get_content()
     [event] = Calendar.from_ical(parts["text/calendar"].get_payload(decode=True)).events
     assert str(event["STATUS"]) == "CANCELLED"
     assert str(event["LOCATION"]) == "Phú Quốc"
-
-
-def test_a_dead_workers_claim_expires(time_machine, contacts, japan_published):
-    """A notice left in 'sending' by a killed worker is sent again after the lease, and not
-    before: a live worker's claim is respected."""
-    now = dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)
-    time_machine.move_to(now)
-    stuck = ConsultationNotice.objects.create(
-        consultation=japan_published, change="moved", sequence=1, state="sending",
-        claimed_at=now - dt.timedelta(minutes=11), attempts=1,
-    )
-    busy = ConsultationNotice.objects.create(
-        consultation=japan_published, change="moved", sequence=2, state="sending",
-        claimed_at=now - dt.timedelta(minutes=1), attempts=1,
-    )
-    assert tasks.send_consultation_notice.apply(args=[busy.pk]).get() == "skipped"
-    assert tasks.requeue_pending_notices.apply().get() == 1
-    stuck.refresh_from_db()
-    busy.refresh_from_db()
-    assert (stuck.state, stuck.attempts) == ("sent", 2)
-    assert busy.state == "sending"
-    assert len(mail.outbox) == 1

@@ -71,23 +71,26 @@ def test_meetings_are_found_by_city(meeting):
     assert selectors.search(None, "phu quoc").meetings == [meeting]
 
 
-def test_extraction_task_is_enqueued_after_commit(meeting, secretariat,
-                                                  django_capture_on_commit_callbacks, monkeypatch):
+def test_extraction_job_is_recorded_with_the_upload_and_queued_after_commit(
+        meeting, secretariat, django_capture_on_commit_callbacks, monkeypatch):
     from django.core.files.base import ContentFile
 
-    from meetings import tasks
+    from secretariat.models import Job
+    from secretariat.tasks import run_job
 
     calls = []
-    monkeypatch.setattr(tasks.extract_document_text, "delay", calls.append)
+    monkeypatch.setattr(run_job, "delay", calls.append)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         document = services.document_create(
             actor=secretariat, meeting=meeting, title="T", kind="report", access_level="public",
             file=ContentFile(samples.make_pdf("T"), name="t.pdf"),
         )
+        job = Job.objects.get()
+        assert (job.name, job.kwargs) == ("meetings.extract_text", {"document_id": document.pk})
     assert calls == []
     for callback in callbacks:
         callback()
-    assert calls == [document.pk]
+    assert calls == [job.pk]
 
 
 def test_extraction_of_a_missing_document_is_a_no_op(db):

@@ -21,9 +21,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from secretariat import outbox  # noqa: E402
 from secretariat.models import Administration, Profile, Role  # noqa: E402
 from workgroups.models import ActionLine, Body, Milestone, Plan, StrategicGoal  # noqa: E402
-from workgroups.reporting import dispatch, services  # noqa: E402
+from workgroups.reporting import reminders, services  # noqa: E402
 from workgroups.reporting.models import ReportingCycle  # noqa: E402
 
 ZONES = ["Asia/Brunei", "Asia/Phnom_Penh", "Asia/Jakarta", "Asia/Vientiane",
@@ -82,13 +83,14 @@ def run(per_administration: int) -> None:
             lambda: services.cycle_open(actor=secretariat, cycle_id=cycle.pk,
                                         now=cycle.opens_at))
     now = dt.datetime(2027, 3, 14, 12, 0, tzinfo=dt.UTC)  # after T-1 everywhere
-    plan = measure("plan_due (11 due, 33 superseded)", lambda: dispatch.plan_due(now))
-    first = plan.to_queue[0]
-    measure("dispatch_send x 1 (email lists missing items)",
-            lambda: dispatch.dispatch_send(first, now=now))
-    measure("dispatch_send x 10 more",
-            lambda: [dispatch.dispatch_send(pk, now=now) for pk in plan.to_queue[1:]])
-    measure("plan_due again (nothing due)", lambda: dispatch.plan_due(now))
+    plan = measure("plan_due (11 due, 33 superseded)", lambda: reminders.plan_due(now))
+    ids = list(reminders.messages_of(plan.queued).order_by("pk").values_list("pk", "due_at"))
+    first, first_due = ids[0]
+    measure("outbox.deliver x 1 (email lists missing items)",
+            lambda: outbox.deliver(first, now=first_due))
+    measure(f"outbox.deliver x {len(ids) - 1} more",
+            lambda: [outbox.deliver(pk, now=due) for pk, due in ids[1:]])
+    measure("plan_due again (nothing due)", lambda: reminders.plan_due(now))
 
 
 if __name__ == "__main__":

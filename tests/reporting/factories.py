@@ -54,9 +54,16 @@ def open_cycle(actor, adms, *, milestones_each=2, now=None, **cycle_fields):
                                now=now or cycle.opens_at)
 
 
+# A cycle whose working window is the whole week, day and night: for tests with real
+# workers, which cannot be time-travelled into office hours.
+ALWAYS_OPEN = {"window_opens": dt.time(0, 0), "window_closes": dt.time.max,
+               "window_weekdays": [0, 1, 2, 3, 4, 5, 6]}
+
+
 def due_now_cycle(actor, count: int):
     """``count`` administrations, each with a delegate and one reminder (T-1) due now, in
-    real time (for tests with real workers, which cannot be time-travelled)."""
+    real time (for tests with real workers, which cannot be time-travelled), in a cycle that
+    is always inside its working window."""
     from django.utils import timezone
 
     from tests.factories import AdministrationFactory
@@ -68,4 +75,4 @@ def due_now_cycle(actor, count: int):
     now = timezone.now()
     return open_cycle(actor, adms, milestones_each=1, now=now,
                       due_at=now + dt.timedelta(hours=12), remind_days_before=[1],
-                      remind_at_deadline=False, overdue_every_days=0), adms
+                      remind_at_deadline=False, overdue_every_days=0, **ALWAYS_OPEN), adms

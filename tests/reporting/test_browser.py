@@ -6,10 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from secretariat import outbox
+from secretariat.models import OutboxMessage
 from tests.browser import axe_violations, login, screenshot
 from tests.reporting.factories import open_cycle
 from tests.workgroups.factories import MilestoneFactory
-from workgroups.reporting import dispatch, services
+from workgroups.reporting import reminders, services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +25,9 @@ def scene(secretariat, delegate, delegate_b, malaysia, thailand, vietnam, smtp_s
     MilestoneFactory(code="26-ASW-01", title="ACDD exchanged by all member states"
                      ).lead_administrations.add(malaysia)
     services.cycle_open(actor=secretariat, cycle_id=cycle.pk)
-    dispatch.plan_due(timezone.now())
-    for row in cycle.dispatches.filter(status="pending", due_at__lte=timezone.now()):
-        dispatch.dispatch_send(row.pk)
+    reminders.plan_due(timezone.now())
+    for message in OutboxMessage.objects.filter(state="pending"):
+        outbox.deliver(message.pk, now=message.due_at)
     th = cycle.reports.get(administration=thailand)
     services.report_submit(actor=delegate_b, report_id=th.pk, entries={
         e.pk: {"status": "on_track", "progress": 70, "narrative": "On track."}

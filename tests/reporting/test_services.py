@@ -5,15 +5,16 @@ import datetime as dt
 import logging
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
-from secretariat.models import Role
+from secretariat import outbox
+from secretariat.models import OutboxMessage, Role
 from tests.factories import AdministrationFactory, make_person
 from tests.reporting.factories import CycleFactory, open_cycle
 from tests.workgroups.factories import MilestoneFactory
 from workgroups.models import Milestone, NationalImplementation
-from workgroups.reporting import dispatch, services
+from workgroups.reporting import reminders, services
 from workgroups.reporting.models import (
     DispatchStatus,
     ProgressReport,
@@ -159,65 +160,76 @@ def test_a_submitted_report_cannot_be_submitted_again(cycle, delegate):
         services.report_submit(actor=delegate, report_id=report.pk, entries=_complete(report))
 
 
-def test_remind_now_twice_in_a_minute_queues_one_row(cycle, secretariat,
-                                                     django_capture_on_commit_callbacks):
+def test_remind_now_twice_in_a_minute_queues_one_email_per_recipient(
+        cycle, secretariat, delegate, django_capture_on_commit_callbacks):
     report = cycle.reports.get(administration__code="MY")
-    now = timezone.now().replace(second=0, microsecond=0)
-    with django_capture_on_commit_callbacks() as callbacks:
+    # Tuesday 1 December 2026, 10:00 in Kuala Lumpur: inside the window, so it goes at once.
+    now = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
+    with time_machine.travel(now, tick=False), \
+            django_capture_on_commit_callbacks() as callbacks:
         first, created = services.remind_now(actor=secretariat, report_id=report.pk, now=now)
         again, created_again = services.remind_now(actor=secretariat, report_id=report.pk,
                                                    now=now + dt.timedelta(seconds=20))
     assert created and not created_again and first.pk == again.pk
-    assert first.kind.startswith("manual-") and first.status == DispatchStatus.PENDING
+    assert first.kind.startswith("manual-") and first.status == DispatchStatus.QUEUED
+    (message,) = reminders.messages_of([first.pk])
+    assert (message.recipient, message.state, message.due_at) == (delegate.email, "pending", now)
     assert len(callbacks) == 1
 
 
-def test_no_reminder_for_a_submitted_report_even_if_a_row_slipped_through(cycle, delegate,
-                                                                          smtp_sink):
+def test_remind_now_at_night_waits_for_the_morning(cycle, secretariat, delegate):
     report = cycle.reports.get(administration__code="MY")
+    night = dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC)  # 23:00 in Kuala Lumpur
+    with time_machine.travel(night, tick=False):
+        first, _ = services.remind_now(actor=secretariat, report_id=report.pk, now=night)
+    (message,) = reminders.messages_of([first.pk])
+    assert message.due_at == dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.UTC)  # 09:00 next day
+
+
+def test_no_reminder_for_a_submitted_report_even_if_a_message_slipped_through(
+        cycle, delegate, smtp_sink):
+    report = cycle.reports.get(administration__code="MY")
+    row = ReminderDispatch.objects.filter(administration__code="MY").select_related(
+        "cycle", "administration").first()
+    assert reminders.hand_over(row) == 1
     services.report_submit(actor=delegate, report_id=report.pk, entries=_complete(report))
-    row = ReminderDispatch.objects.filter(administration__code="MY").first()
-    ReminderDispatch.objects.filter(pk=row.pk).update(status=DispatchStatus.PENDING)
-    outcome = dispatch.dispatch_send(row.pk, now=DEADLINE)
-    assert outcome.status == DispatchStatus.CANCELLED
+    (message,) = reminders.messages_of([row.pk])
+    assert message.state == "cancelled"  # the submission cancelled it
+    OutboxMessage.objects.filter(pk=message.pk).update(state="pending")  # a race lost
+    with time_machine.travel(message.due_at, tick=False):
+        assert outbox.deliver(message.pk).state == "cancelled"  # the preparer re-checks
     assert smtp_sink.messages == []
 
 
 def test_no_recipient_address_fails_visibly(cycle, caplog):
     row = ReminderDispatch.objects.filter(administration__code="TH").first()
+    ReminderDispatch.objects.filter(pk=row.pk).update(scheduled_for=DEADLINE - dt.timedelta(
+        days=40))
     with caplog.at_level(logging.ERROR):
-        outcome = dispatch.dispatch_send(row.pk, now=DEADLINE)
-    assert outcome.status == DispatchStatus.FAILED
+        plan = reminders.plan_due(DEADLINE - dt.timedelta(days=39))
+    assert row.pk in plan.failed
+    row.refresh_from_db()
+    assert row.status == DispatchStatus.FAILED and "No recipient" in row.note
     assert "no recipient" in caplog.text
 
 
-def test_a_claim_is_won_once(cycle):
-    row = ReminderDispatch.objects.filter(administration__code="MY").first()
-    assert dispatch.dispatch_claim(row.pk, DEADLINE) is not None
-    assert dispatch.dispatch_claim(row.pk, DEADLINE) is None
+def test_two_planners_hand_a_reminder_over_once(cycle, delegate):
+    due = DEADLINE - dt.timedelta(hours=1)
+    first = reminders.plan_due(due)
+    second = reminders.plan_due(due)
+    assert len(first.queued) == 2 - len(first.failed) and second.queued == []
+    assert OutboxMessage.objects.count() == 1
 
 
-def test_expired_claims_are_released_by_the_planner(cycle, settings):
-    settings.REPORTING_LEASE_SECONDS = 60
-    row = ReminderDispatch.objects.filter(administration__code="MY", kind="T-1").get()
-    moment = row.due_at
-    assert dispatch.dispatch_claim(row.pk, moment) is not None
-    assert dispatch.plan_due(moment + dt.timedelta(seconds=30)).released == 0
-    plan = dispatch.plan_due(moment + dt.timedelta(seconds=61))
-    assert plan.released == 1 and row.pk in plan.to_queue
-
-
-
-def test_escalation_goes_to_the_head_with_the_secretariat_in_copy(cycle, malaysia, delegate,
-                                                                  secretariat):
+def test_escalation_goes_to_the_head_and_the_secretariat(cycle, malaysia, delegate,
+                                                         secretariat):
     from secretariat.models import Contact
 
     Contact.objects.create(administration=malaysia, full_name="Dato' Head", is_head=True,
                            email="Head@customs.gov.my")
     row = ReminderDispatch.objects.get(administration=malaysia, kind="T+14-escalation")
-    recipients = dispatch.recipients_for(row)
-    assert recipients.to == ["head@customs.gov.my"]
-    assert recipients.cc == [secretariat.email]
-    ordinary = dispatch.recipients_for(
+    assert [a for a, _ in reminders.recipients_for(row)] == sorted(
+        ["head@customs.gov.my", secretariat.email])
+    ordinary = reminders.recipients_for(
         ReminderDispatch.objects.get(administration=malaysia, kind="T-7"))
-    assert (ordinary.to, ordinary.cc) == ([delegate.email], [])
+    assert ordinary == [(delegate.email, delegate)]

@@ -1,7 +1,7 @@
 """Functional: a real Celery worker (in a thread) on the real Redis broker, a real SMTP server.
 
-The due reminders are delivered once; the planner run twice, concurrently, or its messages
-delivered several times, sends nothing new.
+The due reminders are delivered once through the outbox; the planner run twice, concurrently,
+or the send tasks delivered several times, sends nothing new.
 """
 
 import threading
@@ -12,11 +12,10 @@ from celery.worker import state as worker_state
 from django.db import connection
 
 from secretariat.celery import app as celery_app
+from secretariat.tasks import send_message
 from tests.reporting.conftest import wait_until
 from tests.reporting.factories import due_now_cycle
-from workgroups.reporting import dispatch
-from workgroups.reporting.models import DispatchStatus, ReminderDispatch
-from workgroups.reporting.tasks import send_reminder
+from workgroups.reporting import reminders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,20 +34,24 @@ def worker(settings):
         yield running
 
 
+def _messages(cycle):
+    return reminders.messages_of(list(cycle.dispatches.values_list("pk", flat=True)))
+
+
 def test_due_reminders_are_delivered_once(secretariat, smtp_sink, worker):
     cycle, adms = due_now_cycle(secretariat, 5)
 
-    plan = dispatch.plan_and_enqueue()
+    plan = reminders.plan_due()
 
-    assert len(plan.to_queue) == 5
+    assert len(plan.queued) == 5 and plan.messages == 5
     assert wait_until(lambda: len(smtp_sink.messages) == 5)
-    assert wait_until(lambda: cycle.dispatches.filter(status=DispatchStatus.SENT).count() == 5)
+    assert wait_until(lambda: _messages(cycle).filter(state="sent").count() == 5)
     # Run again: nothing is due any more, nothing is queued, nothing is sent.
-    assert dispatch.plan_and_enqueue().to_queue == []
+    assert reminders.plan_due().queued == []
     # Deliver every task again, as a broker redelivery or a duplicated message would.
-    for row in cycle.dispatches.all():
-        send_reminder.delay(row.pk)
-        send_reminder.delay(row.pk)
+    for message in _messages(cycle):
+        send_message.delay(message.pk)
+        send_message.delay(message.pk)
     assert wait_until(_queue_is_drained)
     assert len(smtp_sink.messages) == 5
     assert smtp_sink.duplicates() == {}
@@ -57,7 +60,8 @@ def test_due_reminders_are_delivered_once(secretariat, smtp_sink, worker):
 
 
 def test_two_planners_at_once_send_each_reminder_once(secretariat, smtp_sink, worker):
-    """Two planners racing on the same due rows both queue them; the claim lets one send."""
+    """Two planners racing on the same due rows: one hands each reminder over, the outbox's
+    unique key and claim keep every email single."""
     cycle, _ = due_now_cycle(secretariat, 8)
     barrier = threading.Barrier(2)
     queued = []
@@ -65,7 +69,7 @@ def test_two_planners_at_once_send_each_reminder_once(secretariat, smtp_sink, wo
     def planner():
         try:
             barrier.wait()
-            queued.append(len(dispatch.plan_and_enqueue().to_queue))
+            queued.append(len(reminders.plan_due().queued))
         finally:
             connection.close()
 
@@ -75,10 +79,10 @@ def test_two_planners_at_once_send_each_reminder_once(secretariat, smtp_sink, wo
     for thread in threads:
         thread.join(30)
 
-    assert sum(queued) >= 8  # both may have queued the same rows: that is the point
-    assert wait_until(lambda: cycle.dispatches.filter(status=DispatchStatus.SENT).count() == 8)
+    assert sum(queued) == 8  # each reminder handed over by exactly one of the two
+    assert wait_until(lambda: _messages(cycle).filter(state="sent").count() == 8)
     assert wait_until(_queue_is_drained)
     assert len(smtp_sink.messages) == 8
     assert smtp_sink.duplicates() == {}
-    assert set(smtp_sink.message_ids) == set(
-        ReminderDispatch.objects.values_list("message_id", flat=True))
+    assert set(smtp_sink.message_ids) == set(_messages(cycle).values_list("message_id",
+                                                                           flat=True))

@@ -29,11 +29,11 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderDispatch)
 class ReminderDispatchAdmin(admin.ModelAdmin):
-    """Outbound reminders and their delivery state; failed ones are what to look at."""
+    """The reminder schedule; each email's delivery is in the outbox (Secretariat core >
+    Outbox messages, purpose ``reporting.reminder``)."""
 
-    list_display = ["kind", "administration", "cycle", "status", "due_at", "attempts",
-                    "sent_at", "last_error"]
+    list_display = ["kind", "administration", "cycle", "status", "scheduled_for",
+                    "send_before", "queued_at", "note"]
     list_filter = ["status", "cycle", "escalation"]
-    search_fields = ["message_id", "administration__country"]
-    readonly_fields = ["message_id", "recipients", "claimed_at", "enqueued_at", "sent_at",
-                       "attempts", "last_error"]
+    search_fields = ["administration__country"]
+    readonly_fields = ["queued_at", "note"]

@@ -22,6 +22,10 @@ def default_days_before() -> list[int]:
     return [30, 14, 7, 1]
 
 
+def default_weekdays() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
 class ReportingCycle(models.Model):
     """A call for progress reports before a meeting, with its reminder policy."""
 
@@ -63,6 +67,14 @@ class ReportingCycle(models.Model):
     local_send_time = models.TimeField(
         default=dt.time(9, 0), help_text="Working hour in each administration's own zone."
     )
+    # The working window reminders are sent in (secretariat.working_hours), in each
+    # administration's zone, skipping its national public holidays. A cycle may widen or
+    # narrow it; the default is the portal's 09:00-17:00, Monday to Friday.
+    window_opens = models.TimeField(default=dt.time(9, 0))
+    window_closes = models.TimeField(default=dt.time(17, 0))
+    window_weekdays = models.JSONField(
+        default=default_weekdays, help_text="Working days, 0 = Monday ... 6 = Sunday."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -74,6 +86,10 @@ class ReportingCycle(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_at__gt=models.F("opens_at")), name="cycle_due_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(window_closes__gt=models.F("window_opens")),
+                name="cycle_window_opens_before_closing",
             ),
         ]
 
@@ -90,6 +106,22 @@ class ReportingCycle(models.Model):
         if self.plan_id:
             qs = qs.filter(action_line__goal__plan_id=self.plan_id)
         return qs
+
+    def window_for(self, administration):
+        """The working window of ``administration`` under this cycle's policy."""
+        from secretariat.working_hours import window_for
+
+        return window_for(administration, opens=self.window_opens, closes=self.window_closes,
+                          weekdays=tuple(self.window_weekdays))
+
+    @property
+    def window_label(self) -> str:
+        """The cycle's working hours in words ("09:00 to 17:00, Monday to Friday")."""
+        from secretariat.working_hours import WorkingWindow
+
+        return WorkingWindow(time_zone="UTC", opens=self.window_opens,
+                             closes=self.window_closes,
+                             weekdays=tuple(self.window_weekdays)).describe()
 
     @property
     def scope_label(self) -> str:
@@ -197,24 +229,25 @@ class ReportEntry(models.Model):
 
 
 class DispatchStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", "Planned"
+    QUEUED = "queued", "Handed to the outbox"
     CANCELLED = "cancelled", "Cancelled (not needed)"
-    SKIPPED = "skipped", "Skipped (superseded after an outage)"
+    SKIPPED = "skipped", "Skipped (superseded after an outage, or too late)"
+    FAILED = "failed", "Not sent: no recipient with an address"
 
 
-FINAL_STATUSES = (DispatchStatus.SENT, DispatchStatus.FAILED, DispatchStatus.CANCELLED,
+FINAL_STATUSES = (DispatchStatus.QUEUED, DispatchStatus.FAILED, DispatchStatus.CANCELLED,
                   DispatchStatus.SKIPPED)
 
 
 class ReminderDispatch(models.Model):
-    """One reminder email to one administration: its schedule, its state and its delivery.
+    """One reminder to one administration: when the policy wants it, and what became of it.
 
-    ``scheduled_for`` is when the policy wants it; ``due_at`` is when it may next be tried
-    (equal at first, later after a transient SMTP failure). The unique key is what makes a
-    retried task, a duplicated message or two planners unable to send it twice.
+    ``scheduled_for`` is already inside the administration's working window (moved earlier
+    for a reminder that must arrive before the deadline, later for an overdue one). When it
+    comes, the planner hands the reminder to the outbox, one message per recipient
+    (``secretariat.outbox``, purpose ``reporting.reminder``); the delivery state lives there.
+    The unique key is what makes two planners unable to plan it twice.
     """
 
     cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="dispatches")
@@ -223,18 +256,15 @@ class ReminderDispatch(models.Model):
     )
     kind = models.CharField(max_length=40, help_text="T-14, T0, T+7, T+14-escalation, manual-…")
     escalation = models.BooleanField(default=False)
-    scheduled_for = models.DateTimeField()
-    due_at = models.DateTimeField(db_index=True)
+    scheduled_for = models.DateTimeField(db_index=True)
+    send_before = models.DateTimeField(
+        null=True, blank=True, help_text="A reminder of the deadline must arrive before it."
+    )
     status = models.CharField(
         max_length=10, choices=DispatchStatus.choices, default=DispatchStatus.PENDING
     )
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    message_id = models.CharField(max_length=255, blank=True)
-    recipients = models.JSONField(default=list, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", help_text="Set for a 'remind now' from the secretariat.",
@@ -242,7 +272,8 @@ class ReminderDispatch(models.Model):
 
     class Meta:
         ordering = ["cycle", "administration", "scheduled_for"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [models.Index(fields=["status", "scheduled_for"],
+                                name="reminder_status_scheduled")]
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "administration", "kind"], name="one_reminder_per_kind"

@@ -2,8 +2,8 @@
 
 Every function here takes the acting user explicitly, checks what that user may do, and runs
 in one transaction. Anything queued for Celery is queued after commit, and a broker that is
-down never turns a saved change into an error: the dispatch row stays ``pending`` and the
-planner (``workgroups.reporting.dispatch``) picks it up on its next run.
+down never turns a saved change into an error: reminders go through the outbox
+(``secretariat.outbox``), whose sweeper queues what the broker missed.
 """
 
 import datetime as dt
@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from secretariat import outbox
 from secretariat.access import administration_id_of, is_secretariat, role_of
 from secretariat.models import Administration, Role
 from workgroups.models import (
@@ -31,6 +32,7 @@ from workgroups.reporting.models import (
     ReportingCycle,
     ReportState,
 )
+from workgroups.reporting.reminders import PURPOSE, hand_over
 from workgroups.reporting.schedule import reminders_for
 from workgroups.services import milestone_update, national_implementation_update
 
@@ -118,12 +120,13 @@ def cycle_open(*, actor, cycle_id: int, now: dt.datetime | None = None) -> Repor
             [
                 ReminderDispatch(
                     cycle=cycle, administration_id=adm_id, kind=planned.kind,
-                    escalation=planned.escalation, scheduled_for=planned.at, due_at=planned.at,
+                    escalation=planned.escalation, scheduled_for=planned.at,
+                    send_before=planned.send_before,
                     status=DispatchStatus.CANCELLED
                     if report.state == ReportState.SUBMITTED else DispatchStatus.PENDING,
                 )
                 for adm_id, report in reports.items()
-                for planned in reminders_for(cycle, report.administration.time_zone)
+                for planned in reminders_for(cycle, cycle.window_for(report.administration))
             ],
             ignore_conflicts=True,
         )
@@ -140,8 +143,10 @@ def cycle_close(*, actor, cycle_id: int) -> ReportingCycle:
         cycle.status = ReportingCycle.Status.CLOSED
         cycle.save(update_fields=["status"])
         ReminderDispatch.objects.filter(cycle=cycle, status=DispatchStatus.PENDING).update(
-            status=DispatchStatus.CANCELLED, last_error="The cycle was closed."
+            status=DispatchStatus.CANCELLED, note="The cycle was closed."
         )
+        outbox.cancel(purpose=PURPOSE, objects=ReminderDispatch.objects.filter(cycle=cycle),
+                      reason="The cycle was closed.")
     return cycle
 
 
@@ -286,10 +291,11 @@ def report_submit(
         report.submitted_at = now
         report.submitted_by = actor
         report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
-        ReminderDispatch.objects.filter(
-            cycle_id=report.cycle_id, administration_id=report.administration_id,
-            status=DispatchStatus.PENDING,
-        ).update(status=DispatchStatus.CANCELLED, last_error="The report was submitted.")
+        own = ReminderDispatch.objects.filter(
+            cycle_id=report.cycle_id, administration_id=report.administration_id)
+        own.filter(status=DispatchStatus.PENDING).update(
+            status=DispatchStatus.CANCELLED, note="The report was submitted.")
+        outbox.cancel(purpose=PURPOSE, objects=own, reason="The report was submitted.")
     return report
 
 
@@ -297,8 +303,8 @@ def remind_now(*, actor, report_id: int, now: dt.datetime | None = None):
     """Queue a reminder to one administration at once (the secretariat's "remind now").
 
     Returns ``(dispatch, created)``. The row's kind carries the minute, so a double click
-    queues one email, not two. The task is queued after commit; if the broker is down the row
-    stays ``pending`` and the next planner run sends it.
+    queues one email per recipient, not two. Handed to the outbox at once: it goes now if the
+    administration is inside its working window, else at the window's next opening.
     """
     _require_secretariat(actor)
     now = now or timezone.now()
@@ -315,13 +321,13 @@ def remind_now(*, actor, report_id: int, now: dt.datetime | None = None):
         dispatch, created = ReminderDispatch.objects.get_or_create(
             cycle_id=report.cycle_id, administration_id=report.administration_id,
             kind=f"manual-{now:%Y%m%d-%H%M}",
-            defaults={"scheduled_for": now, "due_at": now, "requested_by": actor,
-                      "enqueued_at": now},
+            defaults={"scheduled_for": now, "requested_by": actor,
+                      "status": DispatchStatus.QUEUED, "queued_at": now},
         )
         if created:
-            from workgroups.reporting.dispatch import enqueue_sends
-
-            transaction.on_commit(lambda: enqueue_sends([dispatch.pk]))
+            dispatch = ReminderDispatch.objects.select_related("cycle", "administration").get(
+                pk=dispatch.pk)
+            hand_over(dispatch)
     return dispatch, created
 
 

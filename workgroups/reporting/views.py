@@ -61,7 +61,7 @@ def cycle_list(request):
 def cycle_page(request, pk: int):
     cycle = _cycle_for_secretariat(request, pk)
     now = timezone.now()
-    reports = selectors.cycle_matrix(cycle)
+    reports = selectors.cycle_matrix(cycle, now)
     for report in reports:
         report.label = report.state_label(now)
         report.is_late = report.late or (report.state != ReportState.SUBMITTED
@@ -108,10 +108,16 @@ def remind_now_view(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        # "Queued" whether or not the broker answered: the row is saved and the planner
-        # sends it if the immediate queueing failed.
+        # "Queued" whether or not the broker answered: the outbox rows are saved and its
+        # sweeper queues them if the immediate queueing failed.
         if created:
-            messages.success(request, f"Reminder to {report.administration.country} queued.")
+            window = report.cycle.window_for(report.administration)
+            now = timezone.now()
+            when = ("now" if window.contains(now) else
+                    f"at {window.next_opening(now):%a %d %b %H:%M} "
+                    f"{report.administration.country} time (working hours there)")
+            messages.success(request, f"Reminder to {report.administration.country} queued; "
+                                      f"it goes {when}.")
         else:
             messages.info(request, f"A reminder to {report.administration.country} was "
                                    "already queued this minute.")

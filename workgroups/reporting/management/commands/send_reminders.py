@@ -5,7 +5,9 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from workgroups.reporting import dispatch
+from secretariat import claims, outbox
+from secretariat.models import OutboxMessage
+from workgroups.reporting import reminders
 from workgroups.reporting.models import ReminderDispatch
 
 
@@ -20,39 +22,45 @@ def parse_instant(value: str) -> dt.datetime:
 
 
 class Command(BaseCommand):
-    help = ("Run the reminder planner and send the due reminders now, in this process, as if "
-            "the time were --at (default: now). The same planner as the Celery beat task.")
+    help = ("Run the reminder planner and send the due reminder emails now, in this process, "
+            "as if the time were --at (default: now): the beat's planner, then the outbox's "
+            "send step for each due message (working windows and deadlines apply).")
 
     def add_arguments(self, parser):
         parser.add_argument("--at", type=parse_instant, default=None,
                             help="ISO date-time with offset, e.g. 2026-06-01T02:00Z")
         parser.add_argument("--dry-run", action="store_true",
-                            help="Show what would be sent; change nothing.")
+                            help="Show what would be handed to the outbox; change nothing.")
 
     def handle(self, *args, at=None, dry_run=False, **options):
         now = at or timezone.now()
-        plan = dispatch.plan_due(now, dry_run=dry_run)
+        plan = reminders.plan_due(now, dry_run=dry_run)
         rows = ReminderDispatch.objects.select_related("cycle", "administration").in_bulk(
-            [*plan.to_queue, *plan.skipped])
+            [*plan.queued, *plan.skipped, *plan.failed])
         for pk in plan.skipped:
             row = rows[pk]
             self.stdout.write(f"skip {row.kind:<18} {row.administration.code} "
-                              f"{row.cycle.title} (superseded)")
-        sent = 0
-        for pk in plan.to_queue:
+                              f"{row.cycle.title} (superseded or too late)")
+        for pk in plan.failed:
             row = rows[pk]
-            label = f"{row.kind:<18} {row.administration.code} {row.cycle.title}"
-            if dry_run:
-                self.stdout.write(f"would send {label}")
-                continue
-            outcome = dispatch.dispatch_send(pk, now=now)
-            if outcome.status == "sent":
+            self.stdout.write(f"failed {row.kind:<18} {row.administration.code} (no recipient)")
+        if dry_run:
+            for pk in plan.queued:
+                row = rows[pk]
+                self.stdout.write(f"would send {row.kind:<18} {row.administration.code} "
+                                  f"{row.cycle.title}")
+            self.stdout.write(f"{len(plan.queued)} reminder(s) due at {now.isoformat()}")
+            return
+        due = claims.claimable(now) & claims.Q(purpose=reminders.PURPOSE)
+        sent = 0
+        for message in OutboxMessage.objects.filter(due).order_by("due_at", "pk"):
+            outcome = outbox.deliver(message.pk, now=now)
+            label = f"{message.recipient} (reminder #{message.object_id})"
+            if outcome.state == "sent":
                 sent += 1
-                to = ", ".join(outcome.dispatch.recipients["to"])
-                self.stdout.write(f"sent {label} to {to} {outcome.dispatch.message_id}")
+                message.refresh_from_db(fields=["message_id"])
+                self.stdout.write(f"sent {label} {message.message_id}")
             else:
                 detail = f" ({outcome.detail})" if outcome.detail else ""
-                self.stdout.write(f"{outcome.status} {label}{detail}")
-        verb = "due" if dry_run else "sent"
-        count = len(plan.to_queue) if dry_run else sent
-        self.stdout.write(f"{count} reminder(s) {verb} at {now.isoformat()}")
+                self.stdout.write(f"{outcome.state} {label}{detail}")
+        self.stdout.write(f"{sent} reminder email(s) sent at {now.isoformat()}")
