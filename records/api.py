@@ -37,6 +37,7 @@ from records.models import (
 from secretariat.access import Clearance, clearance_of
 from secretariat.models import Administration
 from secretariat.openapi import ErrorDetailSerializer
+from workgroups.access import ChairRights
 from workgroups.models import Body, Milestone
 
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
@@ -396,6 +397,10 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(request=ActionItemWriteSerializer, responses={201: ActionItemSerializer})
     def create(self, request, *args, **kwargs):
+        # Who may add one at all, before reading the body; the meeting's body is checked below.
+        if not ChairRights(request.user).runs_anything():
+            raise PermissionDenied("Only the secretariat and the staff of a body's chair "
+                                   "add action items.")
         payload = ActionItemWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

@@ -87,8 +87,8 @@ def _record_objects() -> dict:
 def concrete(name: str, route: str, objects: dict) -> str:
     """Fill a route's parameters from the demo objects, by what the route is about."""
     if "<int:pk>" in route or "<pk>" in route:
-        kind = ("decision" if "decisions/" in route else  # issue 12
-                "action" if "action-items/" in route else  # issue 12
+        kind = ("decision" if "decisions/<" in route else  # issue 12
+                "action" if "action-items/<" in route else  # issue 12
                 "consultation" if "consultation" in route else
                 "document" if "document" in route else
                 "meeting" if "meeting" in route else
