@@ -7,6 +7,9 @@ while rendering (``url_fetcher`` refuses everything), so user text cannot make t
 load a remote or local file.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -18,15 +21,27 @@ def _no_fetch(url, *args, **kwargs):
     raise ValueError(f"The PDF renderer fetches nothing ({url[:40]}).")
 
 
+# Content-addressed: the key is the hash of the exact HTML a reader gets, so two readers who
+# may see the same record share one rendering (about a second of CPU each on this machine)
+# and any change of content, audience or day is a new key: nothing to invalidate.
+PDF_CACHE_SECONDS = 6 * 3600
+
+
 def html_to_pdf(html: str) -> bytes:
+    key = "records-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    content = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    cache.set(key, content, PDF_CACHE_SECONDS)
+    return content
 
 
 def record_pdf(record: selectors.Record) -> bytes:
     html = render_to_string("records/record_pdf.html", {
-        "record": record, "meeting": record.meeting, "generated_at": timezone.now(),
+        "record": record, "meeting": record.meeting, "generated_on": timezone.localdate(),
     })
     return html_to_pdf(html)
 
@@ -45,6 +60,6 @@ def agenda_pdf_for(user, meeting: Meeting) -> bytes:
     previous, arising = selectors.matters_arising(user, meeting)
     html = render_to_string("records/agenda_pdf.html", {
         "meeting": meeting, "agenda": agenda_for(user, meeting), "previous": previous,
-        "arising": arising, "generated_at": timezone.now(),
+        "arising": arising, "generated_on": timezone.localdate(),
     })
     return html_to_pdf(html)
