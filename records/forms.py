@@ -2,13 +2,26 @@
 
 from django import forms
 
+
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on every widget, so long choices wrap inside the column on a phone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
 from meetings.models import Document, Visibility
 from records.models import ActionStatus, DecisionKind, NoticeMode, OwnerKind
 from secretariat.models import Administration
 from workgroups.models import Body, Milestone
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BootstrapForm):
     agenda_item = forms.TypedChoiceField(coerce=int, label="Agenda item")
     kind = forms.ChoiceField(choices=DecisionKind.choices, label="The Meeting")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
@@ -28,7 +41,7 @@ class DecisionForm(forms.Form):
             self.fields["documents"].queryset = documents
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(BootstrapForm):
     decision = forms.TypedChoiceField(coerce=int, label="From the decision")
     text = forms.CharField(max_length=500, label="Action")
     owner_kind = forms.ChoiceField(choices=OwnerKind.choices, label="Owner")
@@ -56,7 +69,7 @@ class ActionStatusForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-class NoticePreferenceForm(forms.Form):
+class NoticePreferenceForm(BootstrapForm):
     mode = forms.ChoiceField(choices=NoticeMode.choices, widget=forms.RadioSelect,
                              label="When a paper is posted, replaced or withdrawn")
     bodies = forms.ModelMultipleChoiceField(
