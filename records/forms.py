@@ -2,6 +2,11 @@
 
 from django import forms
 
+from meetings.models import Document, Visibility
+from records.models import ActionStatus, DecisionKind, NoticeMode, OwnerKind
+from secretariat.models import Administration
+from workgroups.models import Body, Milestone
+
 
 class BootstrapForm(forms.Form):
     """Bootstrap classes on every widget, so long choices wrap inside the column on a phone."""
@@ -14,11 +19,6 @@ class BootstrapForm(forms.Form):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-from meetings.models import Document, Visibility
-from records.models import ActionStatus, DecisionKind, NoticeMode, OwnerKind
-from secretariat.models import Administration
-from workgroups.models import Body, Milestone
 
 
 class DecisionForm(BootstrapForm):
