@@ -114,7 +114,8 @@ def year_calendar_page(request):
     if form.is_bound:
         if not form.is_valid():
             return render(request, "consultations/year_calendar.html",
-                          {"form": form, "months": [], "entries": [], "year": year},
+                          {"form": form, "months": [], "entries": [], "year": year,
+                           "viewer_tz": viewer_time_zone(request.user)},
                           status=400)
         year = form.cleaned_data["year"] or year
         body_code = form.cleaned_data["body"] or None

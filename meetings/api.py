@@ -12,10 +12,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from meetings import delivery, selectors, services
-from meetings.authoring_api import MeetingAuthoringMixin
+from meetings.authoring_api import MeetingAuthoringMixin, MeetingStateSerializer
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
 from secretariat.api import BooleanFilter, YearFilter
+from secretariat.openapi import ErrorDetailSerializer
 from secretariat.security_log import client_ip
 from workgroups.access import ChairRights
 
@@ -87,8 +88,13 @@ class MeetingViewSet(MeetingAuthoringMixin, mixins.CreateModelMixin, mixins.Upda
         response["ETag"] = meeting.etag
         return response
 
+    @extend_schema(request=None, responses={200: MeetingStateSerializer,
+                                            400: ErrorDetailSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def convene(self, request, pk=None):
+        """Convene a draft or postponed meeting: the notice and its invitation
+        (METHOD:REQUEST) to every recipient, once each. Idempotent for a convened meeting;
+        a held or cancelled one is a 400."""
         return MeetingAuthoringMixin.convene(self, request, pk)
 
 

@@ -73,14 +73,21 @@ def next_ordinal(body: Body) -> int:
 
 
 def _validate_meeting(meeting: Meeting) -> None:
-    meeting.full_clean(exclude=["body"], validate_unique=False)
-    errors = {}
+    """Field errors by field; the database constraints are re-stated here so that a clash
+    names its field instead of arriving as one non-field error."""
+    try:
+        meeting.full_clean(exclude=["body"], validate_unique=False,
+                           validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    else:
+        errors = {}
     if Meeting.objects.filter(body_id=meeting.body_id, ordinal=meeting.ordinal).exclude(
         pk=meeting.pk
     ).exists():
-        errors["ordinal"] = f"The {meeting.body.code} already has a meeting with this number."
+        errors["ordinal"] = [f"The {meeting.body.code} already has a meeting with this number."]
     if meeting.start_date and meeting.end_date and meeting.end_date < meeting.start_date:
-        errors["end_date"] = "The meeting cannot end before it starts."
+        errors["end_date"] = ["The meeting cannot end before it starts."]
     if errors:
         raise ValidationError(errors)
 

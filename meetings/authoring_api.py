@@ -137,6 +137,8 @@ class MeetingAuthoringMixin:
 
     @extend_schema(request=MeetingWriteSerializer, responses={201: MeetingStateSerializer})
     def create(self, request, *args, **kwargs):
+        if not authoring.ChairRights(request.user).runs_anything():
+            raise PermissionDenied("Only the secretariat and a body's chair create meetings.")
         payload = MeetingWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -168,10 +170,7 @@ class MeetingAuthoringMixin:
                              conflict.current)
         return with_etag(Response(meeting_state(updated)), updated)
 
-    @extend_schema(request=None, responses={200: MeetingStateSerializer})
     def convene(self, request, pk=None):
-        """Convene: the notice and its invitation (METHOD:REQUEST) to every recipient, once.
-        Idempotent: a convened meeting is returned unchanged."""
         meeting = self.get_object()
         run(lambda: convening.meeting_convene(actor=request.user, meeting=meeting))
         meeting.refresh_from_db()

@@ -63,8 +63,10 @@ class MeetingForm(forms.ModelForm):
         zones = zone_choices(host)
         if self.instance.pk and self.instance.time_zone not in dict(zones):
             zones.append((self.instance.time_zone, zone_label(self.instance.time_zone)))
+        creating = not self.instance.pk
         self.fields["time_zone"] = forms.ChoiceField(
-            choices=zones, label="Venue time zone",
+            choices=([("", "The host country's time zone")] if creating else []) + zones,
+            label="Venue time zone", required=not creating,
             help_text="From the host country's zones; session times are typed in it.")
         self.fields["host"].queryset = Administration.objects.order_by("country")
         self.fields["host"].label_from_instance = lambda adm: adm.country
@@ -79,7 +81,8 @@ class MeetingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         local = cleaned.get("nomination_deadline_local")
-        zone = cleaned.get("time_zone")
+        host = cleaned.get("host")
+        zone = cleaned.get("time_zone") or (host.time_zone if host else "Asia/Jakarta")
         cleaned["nomination_deadline"] = (
             local.replace(tzinfo=None).replace(tzinfo=zoneinfo.ZoneInfo(zone))
             if local and zone else None)
@@ -92,6 +95,8 @@ class MeetingForm(forms.ModelForm):
     def changes(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["nomination_deadline"] = self.cleaned_data["nomination_deadline"]
+        if not data.get("time_zone"):
+            data.pop("time_zone", None)  # the service takes the host's zone
         return data
 
 

@@ -138,8 +138,9 @@ def meeting_convene(*, actor, meeting: Meeting) -> MeetingNotice:
     require_runner(actor, meeting.body_id)
     if meeting.convened_at is not None:
         return meeting.notices.order_by("sequence").first()
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError({"status": "A cancelled meeting cannot be convened."})
+    if meeting.status not in {MeetingStatus.DRAFT, MeetingStatus.POSTPONED}:
+        raise ValidationError({"status": f"A {meeting.get_status_display().lower()} meeting "
+                                         "cannot be convened."})
     Meeting.objects.filter(pk=meeting.pk).update(
         status=MeetingStatus.CONVENED, convened_at=timezone.now(),
         version=F("version") + 1)

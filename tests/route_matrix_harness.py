@@ -40,8 +40,8 @@ def walk(patterns=None, prefix="", namespace=""):
 def demo_objects() -> dict:
     """The objects each route parameter points at: the ones a permission slip would expose."""
     from consultations.models import CalendarFeedToken, Consultation
-    from meetings.models import AccessLevel, Document, Meeting
-    from workgroups.models import InitiativeParticipation, Milestone
+    from meetings.models import AccessLevel, AgendaItem, Document, Meeting, Session, Visibility
+    from workgroups.models import BodyChairTerm, InitiativeParticipation, Milestone
     from workgroups.reporting.models import ProgressReport, ReportingCycle
 
     users = get_user_model().objects
@@ -61,6 +61,15 @@ def demo_objects() -> dict:
         "cycle": ReportingCycle.objects.order_by("pk").first().pk,
         "report": report.pk,
         "meeting": Meeting.objects.get(body__code="DG", ordinal=33).pk,
+        # Issue 11: a session and a secretariat-only agenda item of the 33rd, a chair term.
+        "session": Session.objects.filter(meeting__body__code="DG", meeting__ordinal=33)
+        .order_by("pk").first().pk,
+        "agenda_item": AgendaItem.objects.filter(
+            meeting__body__code="DG", meeting__ordinal=33, visibility=Visibility.SECRETARIAT,
+        ).order_by("pk").first().pk,
+        "chair_term": BodyChairTerm.objects.filter(body__code="DG").order_by("pk").first().pk,
+        "withdrawable": Document.objects.filter(access_level=AccessLevel.RESTRICTED)
+        .order_by("-pk").first().pk,
         "document": document.pk,
         "version": 1,
         "consultation": consultation.pk,
@@ -81,14 +90,23 @@ def _record_objects() -> dict:
     action = ActionItem.objects.filter(decision=decision).order_by("pk").first()
     session = Session.objects.filter(meeting__body__code="DG", meeting__ordinal=33).order_by(
         "starts_at").first()
-    return {"decision": decision.pk, "action": action.pk, "session": session.pk}
+    return {"decision": decision.pk, "action": action.pk, "record_session": session.pk}
 
 
 def concrete(name: str, route: str, objects: dict) -> str:
     """Fill a route's parameters from the demo objects, by what the route is about."""
+    nested = "<int:meeting_pk>" in route
+    route = route.replace("<int:meeting_pk>", str(objects["meeting"]))
+    route = route.replace("<int:session_id>", str(objects["session"]))
+    route = route.replace("<int:item_id>", str(objects["agenda_item"]))
     if "<int:pk>" in route or "<pk>" in route:
         kind = ("decision" if "decisions/<" in route else  # issue 12
                 "action" if "action-items/<" in route else  # issue 12
+                "session" if nested and "sessions/" in route else
+                "agenda_item" if nested and "agenda-items/" in route else
+                "chair_term" if "chair-terms/" in route else
+                # Withdrawing in the walk must not hide the paper the later routes use.
+                "withdrawable" if "withdraw" in route else
                 "consultation" if "consultation" in route else
                 "document" if "document" in route else
                 "meeting" if "meeting" in route else
@@ -98,7 +116,9 @@ def concrete(name: str, route: str, objects: dict) -> str:
         route = route.replace("<int:pk>", str(objects[kind]))
         route = route.replace("<pk>", str(objects[kind]))
     replacements = {
-        "<str:code>": objects["national_code"] if "national" in route else objects["code"],
+        "<str:code>": objects["national_code"]
+        if any(part in route for part in ("national", "nominations", "delegations"))
+        else objects["code"],
         "<code>": objects["code"],
         "<int:history_id>": str(objects["history_id"]),
         "<int:number>": str(objects["version"]),
@@ -107,7 +127,7 @@ def concrete(name: str, route: str, objects: dict) -> str:
         # issue 12: the meeting record
         "<int:meeting>": str(objects["meeting"]),
         "<meeting>": str(objects["meeting"]),
-        "<int:sid>": str(objects.get("session", 0)),
+        "<int:sid>": str(objects["record_session"]),
     }
     for placeholder, value in replacements.items():
         route = route.replace(placeholder, value)

@@ -39,6 +39,11 @@ def tz_abbrev(value):
 @register.filter
 def zone_name(zone) -> str:
     """A time zone as a reader knows it: “Ho Chi Minh City (UTC+07:00)”, not the IANA id."""
+    import zoneinfo
+
     from meetings.authoring_forms import zone_label
 
-    return zone_label(str(zone))
+    try:
+        return zone_label(str(zone))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return ""

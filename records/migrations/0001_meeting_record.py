@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('meetings', '0005_nomination_reminders'),
         ('secretariat', '0002_outbox_messages_and_jobs'),
-        ('workgroups', '0004_chair_term_inferred'),
+        ('workgroups', '0005_chair_term_inferred'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -100,8 +100,9 @@ def test_agenda_numbering_and_order(meeting, secretariat):
     AgendaItemFactory(meeting=meeting, parent=one, position=1, title="One-one")
     AgendaItemFactory(meeting=meeting, parent=two, position=10, title="Two-ten")
     agenda = selectors.agenda_for(secretariat, meeting)
+    # Stored positions order siblings; the number counts the siblings shown (no gaps).
     assert [(i.number, i.title) for i in agenda] == [
-        ("1", "One"), ("1.1", "One-one"), ("1.2", "One-two"), ("2", "Two"), ("2.10", "Two-ten")
+        ("1", "One"), ("1.1", "One-one"), ("1.2", "One-two"), ("2", "Two"), ("2.1", "Two-ten")
     ]
 
 

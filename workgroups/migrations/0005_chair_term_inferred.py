@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workgroups', '0003_watch_dispatch'),
+        ('workgroups', '0004_watch_notices_through_outbox'),
     ]
 
     operations = [
