@@ -29,10 +29,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The demo's worker: a Celery worker with its beat (-B) on kombu's file-system broker under
+# var/broker (no Redis), started and stopped with the web server, so reminders go out by
+# themselves into var/mail/. Links in emails point at the port actually served.
+DEMO_ENV = DEBUG=true CELERY_BROKER_URL=filesystem:// REPORTING_PLAN_SECONDS=60 \
+	PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}
+
 run: install
 	@mkdir -p var
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
 	@echo ""
 	@echo "  ASEAN Customs Portal: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password: $${DEMO_PASSWORD:-asean-demo}):"
@@ -40,9 +46,13 @@ run: install
 	@echo "    chair.vn      Chair-country staff, Viet Nam Customs (chair 2024-2025)"
 	@echo "    delegate.my   Delegate, Royal Malaysian Customs Department"
 	@echo "    partner.wco   Dialogue partner, World Customs Organization"
-	@echo "  Emails are written to var/mail/."
+	@echo "  Emails are written to var/mail/ by the demo worker (log: var/worker.log)."
 	@echo ""
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(DEMO_ENV) $(PY) -m celery -A secretariat worker -B -c 1 --without-mingle \
+		--without-gossip --without-heartbeat -s var/celerybeat-schedule -l INFO \
+		> var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 services-check: install
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

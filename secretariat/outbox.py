@@ -59,7 +59,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import mailers
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -245,6 +245,8 @@ def deliver(message_pk: int, *, now: dt.datetime | None = None) -> Outcome:
     except Cancel as verdict:
         claims.finish(message, DeliveryState.CANCELLED, last_error=verdict.reason[:2000])
         return Outcome(DeliveryState.CANCELLED, detail=verdict.reason)
+    except DatabaseError as exc:  # the database went away mid-way: try again later
+        return _failed_attempt(message, exc, now, transient=True)
     except Exception as exc:  # a bug in a preparer or template: permanent, and loud
         return _failed_attempt(message, exc, now, transient=False)
     if not message.message_id:

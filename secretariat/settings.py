@@ -111,6 +111,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's web server and its worker write to the same file: wait for the other's
+    # lock instead of failing, and let readers and the writer work side by side (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20, "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A restarted PostgreSQL must give a quick error, never a hung request.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
@@ -303,9 +310,11 @@ else:
 
 # --- Celery ---------------------------------------------------------------------------------
 
-CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# CELERY_BROKER_URL=filesystem:// (``make run``): kombu's file-system transport under
+# VAR_DIR/broker, an embedded broker for the demo's worker that needs no Redis.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "memory://localhost/"
 # Without a broker, tasks run in the calling process so the demo still works end to end.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 # Late acks + prefetch 1: a task lost with its worker is redelivered. That makes delivery
@@ -321,6 +330,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    _broker_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir), "data_folder_out": str(_broker_dir),
+        "store_processed": False,
+    }
 # A request that enqueues must fail fast when Redis is down; the sweeper re-queues later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = "UTC"

@@ -141,11 +141,14 @@ class WorkingWindow:
 
 
 def window_for(administration, *, opens: dt.time | None = None, closes: dt.time | None = None,
-               weekdays: tuple[int, ...] | None = None) -> WorkingWindow:
+               weekdays: tuple[int, ...] | None = None,
+               public_holidays: bool = True) -> WorkingWindow:
     """The working window of an administration (its zone and its country's holidays), with
-    optional overrides of the hours or days (e.g. a reporting cycle's own policy)."""
+    optional overrides of the hours, the days, or the holidays (e.g. a reporting cycle's own
+    policy)."""
     return WorkingWindow(
-        time_zone=administration.time_zone, country=administration.code,
+        time_zone=administration.time_zone,
+        country=administration.code if public_holidays else "",
         opens=opens or DEFAULT_OPENS, closes=closes or DEFAULT_CLOSES,
         weekdays=tuple(weekdays) if weekdays else DEFAULT_WEEKDAYS,
     )

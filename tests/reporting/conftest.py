@@ -11,6 +11,10 @@ def smtp_sink(settings):
 
     Django's test runner swaps the mailers for locmem, so the ``settings`` fixture sets the
     SMTP backend inside the test."""
+    import logging
+
+    # aiosmtpd logs every SMTP command at INFO: thousands of lines in the chaos tests.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = SmtpSink()
     sink.controller.start()
     settings.MAILERS = sink.mailers()

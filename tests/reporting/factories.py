@@ -54,10 +54,11 @@ def open_cycle(actor, adms, *, milestones_each=2, now=None, **cycle_fields):
                                now=now or cycle.opens_at)
 
 
-# A cycle whose working window is the whole week, day and night: for tests with real
-# workers, which cannot be time-travelled into office hours.
+# A cycle whose working window is the whole week, day and night, holidays included: for
+# tests with real workers, which cannot be time-travelled into office hours (and whose
+# made-up administration codes may be real countries with a holiday today).
 ALWAYS_OPEN = {"window_opens": dt.time(0, 0), "window_closes": dt.time.max,
-               "window_weekdays": [0, 1, 2, 3, 4, 5, 6]}
+               "window_weekdays": [0, 1, 2, 3, 4, 5, 6], "window_skips_holidays": False}
 
 
 def due_now_cycle(actor, count: int):

@@ -1,9 +1,13 @@
-"""Demo data of reporting: one open cycle due within two weeks of loading, some reports in.
+"""Demo data of reporting: one open cycle on fixed dates, some reports in.
 
 Loaded after ``workgroups`` (INSTALLED_APPS order). Idempotent: the cycle is keyed on its
-title and opened once; a second load changes nothing. The deadline is relative to the day of
-loading, so ``manage.py send_reminders`` has something to send at once: the catch-up rule sends
-each administration the one reminder due now (T-14, opened 20 days before the deadline).
+title and opened once; a second load changes nothing. The dates are fixed (never computed from
+the day of loading): reports are due on Tuesday 8 December 2026 at 17:00 Jakarta time, so the
+T-7 reminder falls due on Tuesday 1 December 2026 at 09:00 in each administration's zone and
+the T-1 on Monday 7 December; ``make run``'s worker sends them by itself into ``var/mail/``.
+The demo cycle widens its working window to 07:00-22:00, every day, so that a visitor in
+another time zone sees reminders go out while trying the demo (a cycle may override the
+portal's 09:00-17:00, Monday to Friday); national public holidays still apply.
 """
 
 import datetime as dt
@@ -12,7 +16,6 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from secretariat.models import Administration, Contact, Role
 from secretariat.services import person_create
@@ -20,7 +23,7 @@ from workgroups.models import Body, FocalPoint, Plan
 from workgroups.reporting import services
 from workgroups.reporting.models import ProgressReport, ReportingCycle, ReportState
 
-TITLE = "Progress reports for the 35th DG Meeting"
+TITLE = "Progress reports for the 36th DG Meeting"
 # Administrations that have already reported, with a line each (demo narratives).
 SUBMITTED = {
     "SG": ("delegate.sg", "Wei Ling", "Tan", "Milestone work on track; national rules in force."),
@@ -59,20 +62,24 @@ def _secretariat_user():
     return user
 
 
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+DUE = dt.datetime(2026, 12, 8, 17, 0, tzinfo=JAKARTA)
+OPENS = dt.datetime(2026, 11, 2, 9, 0, tzinfo=JAKARTA)
+
+
 def _cycle() -> ReportingCycle:
     existing = ReportingCycle.objects.filter(title=TITLE).first()
     if existing is not None:
         return existing
-    jakarta = zoneinfo.ZoneInfo("Asia/Jakarta")
-    today = timezone.now().astimezone(jakarta).date()
-    due = dt.datetime.combine(today + dt.timedelta(days=10), dt.time(17, 0), tzinfo=jakarta)
-    year = today.year
-    plan = Plan.objects.filter(start_year__lte=year, end_year__gte=year).first()
+    plan = Plan.objects.filter(start_year__lte=DUE.year, end_year__gte=DUE.year).first()
     actor = _secretariat_user()
     cycle = services.cycle_create(
-        actor=actor, title=TITLE, plan=plan, opens_at=due - dt.timedelta(days=20), due_at=due,
+        actor=actor, title=TITLE, plan=plan, opens_at=OPENS, due_at=DUE,
+        window_opens=dt.time(7, 0), window_closes=dt.time(22, 0),
+        window_weekdays=[0, 1, 2, 3, 4, 5, 6],
     )
-    return services.cycle_open(actor=actor, cycle_id=cycle.pk)
+    # Opened as on its opening day, so the membership that day decides who owes a report.
+    return services.cycle_open(actor=actor, cycle_id=cycle.pk, now=OPENS)
 
 
 def _submit_some(cycle: ReportingCycle) -> None:

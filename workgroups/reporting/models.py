@@ -75,6 +75,9 @@ class ReportingCycle(models.Model):
     window_weekdays = models.JSONField(
         default=default_weekdays, help_text="Working days, 0 = Monday ... 6 = Sunday."
     )
+    window_skips_holidays = models.BooleanField(
+        default=True, help_text="No reminder on the administration's national public holidays."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -112,7 +115,8 @@ class ReportingCycle(models.Model):
         from secretariat.working_hours import window_for
 
         return window_for(administration, opens=self.window_opens, closes=self.window_closes,
-                          weekdays=tuple(self.window_weekdays))
+                          weekdays=tuple(self.window_weekdays),
+                          public_holidays=self.window_skips_holidays)
 
     @property
     def window_label(self) -> str:

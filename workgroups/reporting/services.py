@@ -325,6 +325,13 @@ def remind_now(*, actor, report_id: int, now: dt.datetime | None = None):
                       "status": DispatchStatus.QUEUED, "queued_at": now},
         )
         if created:
+            # The reminder sent on request supersedes the planned ones already due (the
+            # catch-up rule: one reminder for what is due now, not two).
+            ReminderDispatch.objects.filter(
+                cycle_id=report.cycle_id, administration_id=report.administration_id,
+                status=DispatchStatus.PENDING, scheduled_for__lte=now,
+            ).update(status=DispatchStatus.SKIPPED,
+                     note="Skipped: superseded by a reminder sent on request.")
             dispatch = ReminderDispatch.objects.select_related("cycle", "administration").get(
                 pk=dispatch.pk)
             hand_over(dispatch)

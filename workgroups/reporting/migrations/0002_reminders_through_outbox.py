@@ -68,6 +68,12 @@ class Migration(migrations.Migration):
             field=models.JSONField(default=workgroups.reporting.models.default_weekdays,
                                    help_text="Working days, 0 = Monday ... 6 = Sunday."),
         ),
+        migrations.AddField(
+            model_name="reportingcycle", name="window_skips_holidays",
+            field=models.BooleanField(
+                default=True,
+                help_text="No reminder on the administration's national public holidays."),
+        ),
         migrations.AddConstraint(
             model_name="reportingcycle",
             constraint=models.CheckConstraint(

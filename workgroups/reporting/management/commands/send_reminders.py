@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 from django.utils import timezone
 
 from secretariat import claims, outbox
@@ -51,7 +52,10 @@ class Command(BaseCommand):
                                   f"{row.cycle.title}")
             self.stdout.write(f"{len(plan.queued)} reminder(s) due at {now.isoformat()}")
             return
-        due = claims.claimable(now) & claims.Q(purpose=reminders.PURPOSE)
+        # Messages queued by this run carry the real clock's time: an --at a moment in the
+        # past must still send them.
+        now = max(now, timezone.now())
+        due = claims.claimable(now) & Q(purpose=reminders.PURPOSE)
         sent = 0
         for message in OutboxMessage.objects.filter(due).order_by("due_at", "pk"):
             outcome = outbox.deliver(message.pk, now=now)
