@@ -16,8 +16,11 @@ class BootstrapForm(forms.Form):
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
@@ -69,10 +72,15 @@ class ActionStatusForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+class BodyChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, body):
+        return f"{body.name} ({body.code})"
+
+
 class NoticePreferenceForm(BootstrapForm):
     mode = forms.ChoiceField(choices=NoticeMode.choices, widget=forms.RadioSelect,
                              label="When a paper is posted, replaced or withdrawn")
-    bodies = forms.ModelMultipleChoiceField(
-        queryset=Body.objects.order_by("code"), required=False,
+    bodies = BodyChoice(
+        queryset=Body.objects.order_by("name"), required=False,
         widget=forms.CheckboxSelectMultiple, label="Only meetings of these bodies",
         help_text="Choose none for every body.")

@@ -154,3 +154,20 @@ def test_immediately_sends_one_notice_per_readable_paper(
     states = _deliver_all(NOTICE_PURPOSE, dt.datetime.now(dt.UTC))
     assert states == [DeliveryState.SENT]
     assert ["Open paper" in m["Subject"] for m in smtp_sink.messages] == [True]
+
+
+@pytest.mark.django_db
+def test_each_person_chooses_their_notices_on_the_profile(delegate, client_for):
+    from workgroups.models import Body
+
+    dg = Body.objects.create(code="DG", name="ASEAN Directors-General of Customs Meeting",
+                             kind=Body.Kind.DG_MEETING)
+    client = client_for(delegate)
+    assert "Choose your paper notices" in client.get("/accounts/profile/").content.decode()
+    page = client.get("/accounts/notices/").content.decode()
+    assert "ASEAN Directors-General of Customs Meeting (DG)" in page
+    assert client.post("/accounts/notices/", {"mode": "sometimes"}).status_code == 400
+    assert client.post("/accounts/notices/", {"mode": "none", "bodies": [dg.pk]}).status_code \
+        == 302
+    preference = NoticePreference.objects.get(user=delegate)
+    assert preference.mode == NoticeMode.NONE and list(preference.bodies.all()) == [dg]
