@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "workgroups",
     "workgroups.reporting",
     "meetings",
-    "records",  # issue 12: the meeting record (attendance, decisions, action items)
+    "meetings.records",  # issue 12: the meeting record (attendance, decisions, action items)
     "consultations",
 ]
 
@@ -364,7 +364,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # --- end outbox ---
     # --- meeting record (issue 12) ---
     "records-action-reminders": {
-        "task": "records.tasks.plan_action_reminders",
+        "task": "meetings.records.tasks.plan_action_reminders",
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
     },

@@ -33,7 +33,7 @@ urlpatterns = [
 ]
 
 # Each app owns its top-level paths (meetings/, documents/, bodies/, plan/, consultations/...).
-for app in ("workgroups", "workgroups.reporting", "meetings", "records", "consultations"):
+for app in ("workgroups", "workgroups.reporting", "meetings", "meetings.records", "consultations"):
     urlpatterns.append(path("", include(f"{app}.urls")))
     api_v1.append(path("", include(f"{app}.api_urls")))
 

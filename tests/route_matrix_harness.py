@@ -84,7 +84,7 @@ def _record_objects() -> dict:
     """Issue 12: a session of the 33rd DG meeting, and its secretariat-only decision and
     action item (the Mekong Dragon closed briefing), so a leak shows as a 200."""
     from meetings.models import Session, Visibility
-    from records.models import ActionItem, Decision
+    from meetings.records.models import ActionItem, Decision
 
     decision = Decision.objects.filter(visibility=Visibility.SECRETARIAT).order_by("pk").first()
     action = ActionItem.objects.filter(decision=decision).order_by("pk").first()

@@ -20,8 +20,8 @@ from meetings.models import (
     Session,
     Visibility,
 )
-from records import services
-from records.models import Decision, OwnerKind
+from meetings.records import services
+from meetings.records.models import Decision, OwnerKind
 from tests.meetings.factories import MeetingFactory
 
 UTC = dt.UTC

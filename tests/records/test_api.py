@@ -2,7 +2,7 @@
 
 import pytest
 
-from records.models import ActionItem
+from meetings.records.models import ActionItem
 
 
 @pytest.mark.django_db

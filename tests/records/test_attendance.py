@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import DelegationMember
-from records import selectors, services
-from records.models import Attendance
+from meetings.records import selectors, services
+from meetings.records.models import Attendance
 from tests.records.conftest import build_record
 
 

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from meetings.models import DelegationMember
-from records import services
+from meetings.records import services
 from tests.meetings.factories import DocumentFactory
 
 HOSTILE = '=HYPERLINK("http://evil.example","x")'

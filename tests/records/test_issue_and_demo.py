@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from meetings import services as meeting_services
 from meetings.models import Document, Meeting
-from records import demo, selectors, services
-from records.models import ActionItem, ActionStatus, Attendance, Decision
+from meetings.records import demo, selectors, services
+from meetings.records.models import ActionItem, ActionStatus, Attendance, Decision
 
 
 @pytest.mark.django_db
@@ -67,6 +67,6 @@ def test_demo_record_of_the_33rd_and_matters_arising_at_the_34th(settings):
 
 
 def pdf_bytes(user, meeting) -> bytes:
-    from records.pdf import record_pdf_for
+    from meetings.records.pdf import record_pdf_for
 
     return record_pdf_for(user, meeting)

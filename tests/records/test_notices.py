@@ -11,10 +11,10 @@ from django.core.files.base import ContentFile
 from meetings import samples
 from meetings import services as meeting_services
 from meetings.models import AccessLevel, DelegationMember
-from records import services
-from records.models import NoticeMode, NoticePreference
-from records.notices import DIGEST_PURPOSE, NOTICE_PURPOSE, OVERDUE_PURPOSE
-from records.reminders import action_reminders_plan
+from meetings.records import services
+from meetings.records.models import NoticeMode, NoticePreference
+from meetings.records.notices import DIGEST_PURPOSE, NOTICE_PURPOSE, OVERDUE_PURPOSE
+from meetings.records.reminders import action_reminders_plan
 from secretariat import outbox
 from secretariat.models import DeliveryState, OutboxMessage, Role
 from tests.factories import make_person
@@ -144,7 +144,7 @@ def test_a_digest_waits_for_the_next_working_morning(built, secretariat, delegat
 @pytest.mark.django_db
 def test_immediately_sends_one_notice_per_readable_paper(
         built, secretariat, delegate_b, smtp_sink):  # noqa: F811
-    from records.services import notice_preference_set
+    from meetings.records.services import notice_preference_set
 
     notice_preference_set(actor=delegate_b, mode=NoticeMode.IMMEDIATELY, bodies=[])
     DelegationMember.objects.create(delegation=built.delegations["TH"], user=delegate_b,

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from meetings.models import AgendaItem, Visibility
-from records import services
-from records.access import levels_for
-from records.models import Decision
+from meetings.records import services
+from meetings.records.access import levels_for
+from meetings.records.models import Decision
 from tests.records.conftest import ALL_MARKS, expected_marks
 
 ROLES = ["anonymous", "partner", "delegate", "chair", "secretariat"]

@@ -14,8 +14,8 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 
 from meetings.models import AgendaItem, DelegationMember, Document, Meeting, Visibility
-from records import services
-from records.models import ActionItem, ActionStatus, Decision, OwnerKind
+from meetings.records import services
+from meetings.records.models import ActionItem, ActionStatus, Decision, OwnerKind
 from secretariat.models import Administration
 from workgroups.models import Body, Milestone
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from meetings.models import Document, Visibility
-from records.models import ActionStatus, DecisionKind, NoticeMode, OwnerKind
+from meetings.records.models import ActionStatus, DecisionKind, NoticeMode, OwnerKind
 from secretariat.models import Administration
 from workgroups.models import Body, Milestone
 

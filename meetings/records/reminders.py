@@ -14,8 +14,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from records.models import ActionItem, OwnerKind
-from records.notices import OVERDUE_PURPOSE
+from meetings.records.models import ActionItem, OwnerKind
+from meetings.records.notices import OVERDUE_PURPOSE
 from secretariat import outbox
 from secretariat.models import Role
 from secretariat.working_hours import WorkingWindow, window_for

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from meetings.models import Meeting
-from records import selectors
+from meetings.records import selectors
 
 
 def _no_fetch(url, *args, **kwargs):

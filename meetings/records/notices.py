@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import DelegationMember, Document
-from records.models import (
+from meetings.records.models import (
     ActionItem,
     ActionStatus,
     NoticeMode,

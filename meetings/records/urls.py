@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import views
+from meetings.records import views
 
 app_name = "records"
 urlpatterns = [

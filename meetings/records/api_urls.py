@@ -2,7 +2,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from records import api
+from meetings.records import api
 
 router = SimpleRouter()
 router.register("action-items", api.ActionItemViewSet, basename="action-item")

@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from records import selectors
-from records.access import may_record
+from meetings.records import selectors
+from meetings.records.access import may_record
 from secretariat.access import Clearance, clearance_of
 
 PANEL_SIZE = 6

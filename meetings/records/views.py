@@ -12,10 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from meetings import selectors as meeting_selectors
 from meetings.models import AgendaItem, Document, Visibility
-from records import exports, pdf, selectors, services
-from records.access import may_record
-from records.forms import ActionItemForm, ActionStatusForm, DecisionForm, NoticePreferenceForm
-from records.models import AttendanceStatus, NoticePreference
+from meetings.records import exports, pdf, selectors, services
+from meetings.records.access import may_record
+from meetings.records.forms import (
+    ActionItemForm,
+    ActionStatusForm,
+    DecisionForm,
+    NoticePreferenceForm,
+)
+from meetings.records.models import AttendanceStatus, NoticePreference
 from secretariat.access import Clearance, clearance_of, is_secretariat
 from workgroups.models import Milestone
 

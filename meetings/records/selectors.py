@@ -18,9 +18,9 @@ from meetings.models import (
     Meeting,
     Session,
 )
-from records.access import AUDIENCE_MEMBERS, levels_for
-from records.models import ActionItem, Attendance, AttendanceStatus, Decision
-from records.services import session_participants
+from meetings.records.access import AUDIENCE_MEMBERS, levels_for
+from meetings.records.models import ActionItem, Attendance, AttendanceStatus, Decision
+from meetings.records.services import session_participants
 from secretariat.access import Clearance, clearance_of, is_secretariat
 
 

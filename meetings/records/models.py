@@ -13,7 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from meetings.models import Visibility
-from records.access import levels_for, owned_filter
+from meetings.records.access import levels_for, owned_filter
 
 # Agenda items nest; a decision is hidden if its item or any ancestor up to this depth is.
 # The agenda services cap a child at its parent's visibility, so this is a second fence.

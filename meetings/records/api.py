@@ -25,9 +25,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from meetings.models import AgendaItem, Document, Meeting, Visibility
-from records import pdf, selectors, services
-from records.access import may_record
-from records.models import (
+from meetings.records import pdf, selectors, services
+from meetings.records.access import may_record
+from meetings.records.models import (
     ActionItem,
     ActionStatus,
     AttendanceStatus,

@@ -26,8 +26,8 @@ from meetings.models import (
     Session,
     Visibility,
 )
-from records.access import may_record
-from records.models import (
+from meetings.records.access import may_record
+from meetings.records.models import (
     ActionItem,
     ActionStatus,
     Attendance,
@@ -38,7 +38,7 @@ from records.models import (
     NoticePreference,
     OwnerKind,
 )
-from records.notices import OVERDUE_PURPOSE
+from meetings.records.notices import OVERDUE_PURPOSE
 from secretariat import outbox
 
 
@@ -305,7 +305,7 @@ def record_issue(*, actor, meeting: Meeting, reason: str = "") -> Document:
     """Store the record as it reads for member administrations as a paper of the meeting:
     the first issue creates it (minutes, members' level), a later one adds a version. Once
     the minutes are adopted the lock applies: a new version needs a reason."""
-    from records.pdf import record_pdf_for_audience
+    from meetings.records.pdf import record_pdf_for_audience
 
     _require_recorder(actor, meeting)
     content = record_pdf_for_audience(meeting)
