@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from meetings import events
 from meetings.agenda import check_visibility, rank
 from meetings.models import (
     AccessLevel,
@@ -403,6 +404,7 @@ def document_withdraw(*, actor, document: Document, reason: str = "") -> Documen
         document.withdrawn_reason = reason.strip()[:300]
         document.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason",
                                      "updated_at"])
+        events.paper_changed(document, "withdrawn")  # issue 12: papers-posted notices
     return document
 
 

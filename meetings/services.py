@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from meetings import events
 from meetings.models import (
     AccessLevel,
     AgendaItem,
@@ -141,8 +142,10 @@ def document_create(
     )
     document.full_clean(exclude=["current_version"])
     document.save()
-    _store_version(actor=actor, document=document, file=file, inspected=inspected, reason="")
+    version = _store_version(
+        actor=actor, document=document, file=file, inspected=inspected, reason="")
     _enqueue_extraction(document.pk)
+    events.paper_changed(document, "posted", version.number)  # issue 12: papers-posted notices
     return document
 
 
@@ -179,6 +182,7 @@ def document_version_add(
         actor=actor, document=document, file=file, inspected=inspected, reason=reason
     )
     _enqueue_extraction(document.pk)
+    events.paper_changed(document, "replaced", version.number)  # issue 12
     return version
 
 

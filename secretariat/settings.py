@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "workgroups.enforcement",  # issue 16: operations and seizure reports
     "meetings",
     "meetings.bilaterals",  # issue 16: bilateral side meetings
+    "meetings.records",  # issue 12: the meeting record (attendance, decisions, action items)
     "consultations",
 ]
 
@@ -400,6 +401,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": max(OUTBOX_SWEEP_SECONDS - 1, 1)},
     },
     # --- end outbox ---
+    # --- meeting record (issue 12) ---
+    "records-action-reminders": {
+        "task": "meetings.records.tasks.plan_action_reminders",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    # --- end meeting record ---
     "reporting-plan-reminders": {
         "task": "workgroups.reporting.tasks.plan_reminders",
         "schedule": REPORTING_PLAN_SECONDS,
@@ -485,6 +493,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # One line per successful task is noise; failures are logged at ERROR all the same.
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint logs each layout step at INFO (issue 12's PDFs).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -53,7 +53,7 @@ urlpatterns = [
 
 # Each app owns its top-level paths (meetings/, documents/, bodies/, plan/, consultations/...).
 for app in ("workgroups", "workgroups.reporting", "workgroups.enforcement", "meetings",
-            "meetings.bilaterals", "consultations"):
+            "meetings.bilaterals", "meetings.records", "consultations"):
     urlpatterns.append(path("", include(f"{app}.urls")))
     api_v1.append(path("", include(f"{app}.api_urls")))
 

@@ -76,6 +76,7 @@ def demo_objects() -> dict:
         # Read at request time: a POST to the rotate route earlier in the walk changes it.
         "feed_token": lambda: CalendarFeedToken.objects.get(user__username="partner.wco").token,
         "partner_slug": "wco",
+        **_record_objects(),
         # --- issue 16: enforcement and bilaterals ---
         **_enforcement_and_bilateral_objects(),
     }
@@ -100,6 +101,19 @@ def _enforcement_and_bilateral_objects() -> dict:
     }
 
 
+def _record_objects() -> dict:
+    """Issue 12: a session of the 33rd DG meeting, and its secretariat-only decision and
+    action item (the Mekong Dragon closed briefing), so a leak shows as a 200."""
+    from meetings.models import Session, Visibility
+    from meetings.records.models import ActionItem, Decision
+
+    decision = Decision.objects.filter(visibility=Visibility.SECRETARIAT).order_by("pk").first()
+    action = ActionItem.objects.filter(decision=decision).order_by("pk").first()
+    session = Session.objects.filter(meeting__body__code="DG", meeting__ordinal=33).order_by(
+        "starts_at").first()
+    return {"decision": decision.pk, "action": action.pk, "record_session": session.pk}
+
+
 def concrete(name: str, route: str, objects: dict) -> str:
     """Fill a route's parameters from the demo objects, by what the route is about."""
     nested = "<int:meeting_pk>" in route
@@ -107,7 +121,9 @@ def concrete(name: str, route: str, objects: dict) -> str:
     route = route.replace("<int:session_id>", str(objects["session"]))
     route = route.replace("<int:item_id>", str(objects["agenda_item"]))
     if "<int:pk>" in route or "<pk>" in route:
-        kind = ("session" if nested and "sessions/" in route else
+        kind = ("decision" if "decisions/<" in route else  # issue 12
+                "action" if "action-items/<" in route else  # issue 12
+                "session" if nested and "sessions/" in route else
                 "agenda_item" if nested and "agenda-items/" in route else
                 "chair_term" if "chair-terms/" in route else
                 # Withdrawing in the walk must not hide the paper the later routes use.
@@ -134,6 +150,10 @@ def concrete(name: str, route: str, objects: dict) -> str:
                         else objects["feed_token"]() if "<str:token>" in route else ""),
         "<slug:slug>": objects["operation_slug"],
         "<slug>": objects["operation_slug"] if "operations/" in route else objects["partner_slug"],
+        # issue 12: the meeting record
+        "<int:meeting>": str(objects["meeting"]),
+        "<meeting>": str(objects["meeting"]),
+        "<int:sid>": str(objects["record_session"]),
     }
     for placeholder, value in replacements.items():
         route = route.replace(placeholder, value)

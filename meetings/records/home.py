@@ -1,0 +1,47 @@
+"""Panels records adds to lower pages: "My action items" on the home page, and the record
+and matters-arising section on a meeting's page."""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.records import selectors
+from meetings.records.access import may_record
+from secretariat.access import Clearance, clearance_of
+
+PANEL_SIZE = 6
+
+
+def my_action_items_panel(request) -> dict | None:
+    """Open action items the user answers for, overdue first. Hidden for people who own
+    none (partners, the public)."""
+    if not request.user.is_authenticated:
+        return None
+    actions = selectors.my_action_items(request.user, limit=PANEL_SIZE)
+    today = timezone.localdate()
+    return {
+        "title": "My action items",
+        "items": [
+            {
+                "label": a.text,
+                "url": reverse("records:record", args=[a.meeting_id]) + "#actions",
+                "detail": " · ".join(p for p in (
+                    "Overdue" if a.is_overdue(today) else "",
+                    f"due {a.due_date:%d %b %Y}", a.owner_label, a.meeting.display_title,
+                ) if p),
+            }
+            for a in actions
+        ],
+        "empty": "No open action item for you.",
+    }
+
+
+def meeting_record_section(request, meeting) -> str:
+    previous, arising = selectors.matters_arising(request.user, meeting)
+    sessions = list(meeting.sessions.order_by("starts_at")) if may_record(
+        request.user, meeting) else []
+    return render_to_string("records/_meeting_section.html", {
+        "meeting": meeting, "previous": previous, "arising": arising,
+        "members": clearance_of(request.user) >= Clearance.MEMBERS,
+        "sessions": sessions, "today": timezone.localdate(),
+    }, request=request)
