@@ -13,7 +13,6 @@ NAVIGATION = [
     ("Calendar", "consultations:year_calendar", None),
     ("My reports", "reporting:my_reports", {Role.CHAIR, Role.DELEGATE}),
     ("Reporting cycles", "reporting:cycle_list", {Role.SECRETARIAT}),
-    ("Chair terms", "workgroups:chair_terms", {Role.SECRETARIAT}),
 ]
 
 

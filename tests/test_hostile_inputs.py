@@ -302,10 +302,18 @@ def test_bulk_round_trip_workbook_writes_user_text_as_text(injected, client_for,
 # --- Under gunicorn: refused fast, worker alive -------------------------------------------------
 
 
-def _token(app, username) -> str:
+def _token(app, user) -> str:
+    """A token for ``user``, who must use a second factor: enrol a device and send its code,
+    as an integrator with an authenticator would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.mfa import code_for
+
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     response = request_from("127.0.0.1", app.url + "/api/v1/auth/token/", method="POST",
                             headers={"Content-Type": "application/json"},
-                            body=json.dumps({"username": username, "password": TEST_PASSWORD}))
+                            body=json.dumps({"username": user.username,
+                                             "password": TEST_PASSWORD, "otp": code_for(user)}))
     assert response.status == 200, response.body
     return json.loads(response.body)["token"]
 
@@ -354,7 +362,7 @@ def test_under_gunicorn_the_hostile_files_are_refused_fast_and_the_workers_live(
 
     meeting = MeetingFactory()
     MilestoneFactory(code="A")
-    token = _token(app, secretariat.username)
+    token = _token(app, secretariat)
     fields = {"meeting": meeting.pk, "title": "Hostile", "kind": "agenda",
               "access_level": "members"}
     for name, data, message in [

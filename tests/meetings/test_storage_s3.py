@@ -43,9 +43,10 @@ def test_settings_choose_the_bucket_only_when_configured():
 
 
 def test_upload_lands_in_the_private_bucket_not_on_disk(bucket_storage, moto_server, media_root,
-                                                        meeting, chair):
+                                                        meeting, secretariat):
     document = services.document_create(
-        actor=chair, meeting=meeting, title="Transit report", kind=Document.Kind.WORKING_PAPER,
+        actor=secretariat, meeting=meeting, title="Transit report",
+        kind=Document.Kind.WORKING_PAPER,
         access_level=AccessLevel.RESTRICTED,
         file=SimpleUploadedFile("transit.pdf", samples.make_pdf("Transit", ["ACTS"])),
     )

@@ -1,10 +1,14 @@
 """Every route of workgroups x every persona: the expected status (QUALITY.md T4, for this
 app). The test fails when a route has no row, so new pages cannot skip the matrix."""
 
+import datetime as dt
+
 import pytest
 from django.urls import get_resolver, reverse
 
+from tests.factories import AdministrationFactory
 from tests.workgroups.factories import (
+    ChairTermFactory,
     InitiativeFactory,
     MilestoneFactory,
     ParticipationFactory,
@@ -56,6 +60,11 @@ MATRIX = {
         "get", lambda o: [o["cell"].pk], None,
         {"anonymous": 403, "secretariat": 200, "chair": 403, "delegate": 200,
          "delegate_b": 403, "partner": 403}),
+    # Chair terms are the secretariat's to manage (issue 11); ending one redirects to the list.
+    "workgroups:chair_terms": ("get", lambda o: [], None, {
+        **dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "secretariat": 200}),
+    "workgroups:chair_term_end": ("post", lambda o: [o["term"].pk], {}, {
+        **dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "secretariat": 302}),
     "api:body-list": ("get", lambda o: [], None, {**ALL_200, "anonymous": 401}),
     "api:body-detail": ("get", lambda o: ["CPTFWG"], None, {**ALL_200, "anonymous": 401}),
     "api:milestone-list": ("get", lambda o: [], None, {**ALL_200, "anonymous": 401}),
@@ -88,6 +97,9 @@ def test_route_matrix(client_for, personas, persona, chair, malaysia):
         "public": public,
         "change_id": milestone_history(public.pk)[0].history_id,
         "cell": ParticipationFactory(initiative=InitiativeFactory(), administration=malaysia),
+        # A term of an administration no persona belongs to: it changes nobody's rights.
+        "term": ChairTermFactory(administration=AdministrationFactory(),
+                                 start_on=dt.date(2026, 1, 1), end_on=dt.date(2027, 12, 31)),
     }
     client = client_for(personas[persona])
     mismatches = []

@@ -423,7 +423,8 @@ def test_t24_milestone_page_query_count_is_constant(client_for, chair, malaysia,
     # session, user, milestone (joined body/line/goal/plan/updated_by), its leads, national
     # rows, member administrations, history (one query for every change), watch flag, the
     # documents cited as evidence (the panel ``meetings`` registers), evidence links, session
-    # save (3), and the viewer's chair terms at this instant (once, shared with the panel).
-    with django_assert_max_num_queries(14):
+    # save (3), the viewer's chair terms at this instant (once, shared with the panel), and
+    # the enforcement operations the milestone is linked to (issue 16's panel).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("workgroups:milestone", args=[milestone.pk]))
     assert len(response.context["history"]) == changes
