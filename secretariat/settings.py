@@ -469,6 +469,9 @@ SPECTACULAR_SETTINGS = {
         "NominationStateEnum": ["not_started", "draft", "submitted"],
         "VisibilityEnum": "meetings.models.Visibility",
         "DelegateRoleEnum": "meetings.models.DelegationMember.Role",
+        "DecisionKindEnum": "meetings.records.models.DecisionKind",
+        "AttendanceStatusEnum": "meetings.records.models.AttendanceStatus",
+        "ActionStatusEnum": "meetings.records.models.ActionStatus",
     },
 }
 
