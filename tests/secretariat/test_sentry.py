@@ -48,8 +48,13 @@ def test_with_a_dsn_errors_are_sent_with_the_django_and_celery_integrations():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if self.headers.get("Content-Encoding") == "gzip":
+            encoding = self.headers.get("Content-Encoding")
+            if encoding == "gzip":
                 body = gzip.decompress(body)
+            elif encoding == "br":  # the SDK prefers brotli once it is installed (WeasyPrint)
+                import brotli
+
+                body = brotli.decompress(body)
             received.append((self.path, body))
             self.send_response(200)
             self.end_headers()
