@@ -252,7 +252,8 @@ class DocumentViewSet(
         body = DocumentSerializer(document, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # The paper's own type (PDF, DOCX, XLSX...) is the response's Content-Type.
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()

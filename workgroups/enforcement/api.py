@@ -9,7 +9,12 @@ exact decimal (``"19.88445"``), never floats.
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    MethodNotAllowed,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.response import Response
 
 from secretariat.access import administration_id_of, is_secretariat
@@ -143,6 +148,11 @@ class SeizureReportViewSet(
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        # A method the route does not offer is a 405 for everyone, as on every other route;
+        # only then does the clearance hide the route itself (404).
+        if request.method.lower() not in self.http_method_names or not hasattr(
+                self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
         if not access.sees_seizures(request.user):
             raise NotFound
 
