@@ -9,7 +9,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from secretariat.models import DeliveryState
 from secretariat.tasks import send_message
 from tests.factories import AdministrationFactory
 from tests.meetings.factories import MeetingFactory
+from tests.mfa import code_for, login_through_pages
 from tests.nginx import Gunicorn, request_from
 from tests.reporting.conftest import wait_until
 from tests.reporting.factories import ALWAYS_OPEN, delegates, open_cycle
@@ -70,16 +70,10 @@ def _cookie_header(cookies: dict[str, str]) -> str:
 
 
 def _login(node, username: str, password: str) -> dict[str, str]:
-    """Log in through the real login form of ``node``; returns the cookies it set."""
-    page = request_from(CLIENT, node.url + "/accounts/login/")
-    cookies = _cookies(page)
-    csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1).decode()
-    body = f"username={username}&password={password}&csrfmiddlewaretoken={csrf}"
-    answer = request_from(CLIENT, node.url + "/accounts/login/", method="POST", body=body,
-                          headers={"Content-Type": "application/x-www-form-urlencoded",
-                                   "Cookie": _cookie_header(cookies)})
-    assert answer.status == 302, answer.body[:500]
-    return {**cookies, **_cookies(answer)}
+    """Log in through the real pages of ``node`` (password, then the second factor the
+    secretariat must use); returns the cookies the session holds."""
+    session = login_through_pages(node.url, username, password, source=CLIENT)
+    return dict(part.split("=", 1) for part in session["cookie"].split("; ") if part)
 
 
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[str, bytes]:
@@ -151,7 +145,8 @@ def test_two_app_servers_and_two_workers_share_one_truth(transactional_db, tmp_p
         token = json.loads(request_from(
             CLIENT, a.url + "/api/v1/auth/token/", method="POST",
             headers={"Content-Type": "application/json"},
-            body=json.dumps({"username": secretariat.username, "password": password})).body
+            body=json.dumps({"username": secretariat.username, "password": password,
+                             "otp": code_for(secretariat)})).body
         )["token"]
         content = samples.make_pdf("Transit report", ["ACTS guarantee across borders"])
         content_type, body = _multipart(

@@ -12,9 +12,8 @@ import django
 
 django.setup()
 
-from rest_framework.authtoken.models import Token  # noqa: E402
-
 from secretariat.models import Role  # noqa: E402
+from secretariat.tokens import token_create  # noqa: E402
 from tests.factories import make_person  # noqa: E402
 from tests.reporting.factories import due_now_cycle  # noqa: E402
 
@@ -22,8 +21,8 @@ from tests.reporting.factories import due_now_cycle  # noqa: E402
 def main(count: int) -> dict:
     secretariat = make_person("chaos.secretariat", Role.SECRETARIAT)
     cycle, _ = due_now_cycle(secretariat, count)
-    token, _ = Token.objects.get_or_create(user=secretariat)
-    return {"cycle": cycle.pk, "token": token.key}
+    _, token = token_create(user=secretariat, name="chaos poller")
+    return {"cycle": cycle.pk, "token": token}
 
 
 if __name__ == "__main__":
