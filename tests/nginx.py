@@ -118,7 +118,7 @@ class Gunicorn:
     """``gunicorn secretariat.wsgi`` on the test database (see the module docstring)."""
 
     def __init__(self, env: dict[str, str] | None = None, *, workers: int = 2, timeout: int = 30):
-        from tests.reporting.processes import test_database_url
+        from tests.reporting.processes import database_url_for_tests
 
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
@@ -133,7 +133,7 @@ class Gunicorn:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DEBUG": "false",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": database_url_for_tests(),
             "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "SECURE_SSL_REDIRECT": "false",

@@ -31,7 +31,7 @@ from tests.mfa import code_for, login_through_pages
 from tests.nginx import Gunicorn, request_from
 from tests.reporting.conftest import wait_until
 from tests.reporting.factories import ALWAYS_OPEN, delegates, open_cycle
-from tests.reporting.processes import PrivateRedis, WorkerProcess, broker, test_database_url
+from tests.reporting.processes import PrivateRedis, WorkerProcess, broker, database_url_for_tests
 from tests.reporting.smtp_sink import SmtpSink
 from workgroups.reporting import reminders
 
@@ -204,7 +204,7 @@ class Beat:
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="beat-", suffix=".log", delete=False)
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
-                    "DATABASE_URL": test_database_url(), "REDIS_URL": redis_url,
+                    "DATABASE_URL": database_url_for_tests(), "REDIS_URL": redis_url,
                     "SECRET_KEY": settings.SECRET_KEY, "BEAT_LOCK_SECONDS": str(lock_seconds)}
         self.process: subprocess.Popen | None = None
 

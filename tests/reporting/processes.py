@@ -77,7 +77,7 @@ def broker(url: str):
         reset_producer_pools()
 
 
-def test_database_url() -> str:
+def database_url_for_tests() -> str:
     """The test database (``test_<name>``) as a URL for a subprocess."""
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
@@ -96,7 +96,7 @@ class WorkerProcess:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": database_url_for_tests(),
             "REDIS_URL": redis_url,
             "SECRET_KEY": settings.SECRET_KEY,
             **extra_env,

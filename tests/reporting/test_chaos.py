@@ -48,7 +48,7 @@ from tests.reporting.processes import (
     WebProcess,
     WorkerProcess,
     broker,
-    test_database_url,
+    database_url_for_tests,
 )
 from tests.workgroups.factories import MilestoneFactory
 from workgroups.reporting import reminders, services
@@ -263,7 +263,7 @@ def test_t18_postgresql_restart_while_sending(smtp_sink, private_redis):
     stop = threading.Event()
     log: list = []
     try:
-        pg.copy_schema_from(test_database_url())
+        pg.copy_schema_from(database_url_for_tests())
         env = {"DATABASE_URL": pg.url(), "OUTBOX_LEASE_SECONDS": "15",
                "OUTBOX_RETRY_BASE_SECONDS": "1", "DATABASE_CONN_MAX_AGE": "60",
                **smtp_sink.env()}

@@ -20,7 +20,7 @@ from django.db import connection
 from meetings import samples
 from meetings.models import DocumentVersion
 from tests.meetings.factories import DocumentFactory, MeetingFactory, add_version
-from tests.reporting.processes import test_database_url
+from tests.reporting.processes import database_url_for_tests
 
 pytestmark = pytest.mark.chaos
 
@@ -37,7 +37,7 @@ def empty_database():
     name = f"{connection.settings_dict['NAME']}_restore_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(_admin_dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = test_database_url().rsplit("/", 1)[0] + f"/{name}"
+    url = database_url_for_tests().rsplit("/", 1)[0] + f"/{name}"
     yield name, url
     with psycopg.connect(_admin_dsn(), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -87,7 +87,7 @@ def test_backup_restores_into_an_empty_database_with_every_checksum(
     assert len(papers) == 3
     folder = tmp_path / "backup"
 
-    done = _make("backup", {**source_env, "DATABASE_URL": test_database_url()}, BACKUP=folder)
+    done = _make("backup", {**source_env, "DATABASE_URL": database_url_for_tests()}, BACKUP=folder)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (folder / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
 
@@ -118,7 +118,7 @@ def test_a_damaged_file_fails_the_restore(transactional_db, tmp_path, settings,
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
            "SECRET_KEY": settings.SECRET_KEY}
     folder = tmp_path / "backup"
-    done = _make("backup", {**env, "DATABASE_URL": test_database_url(),
+    done = _make("backup", {**env, "DATABASE_URL": database_url_for_tests(),
                             "MEDIA_ROOT": str(tmp_path / "media")}, BACKUP=folder)
     assert done.returncode == 0, done.stderr
     damaged = next(iter(papers))
