@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import DelegationMember, Document
+from meetings.models import Document
 from meetings.records.models import (
     ActionItem,
     ActionStatus,
@@ -48,10 +48,13 @@ def digest_window(user) -> WorkingWindow:
 
 
 def expected_people(meeting) -> list:
-    """Accounts expected at ``meeting``: nominated participants and the body's focal points."""
+    """Accounts expected at ``meeting``: participants of its submitted nominations and the
+    body's focal points."""
+    from meetings.records.services import nominated_members  # services imports this module
+
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    participant_ids = DelegationMember.objects.filter(
-        delegation__meeting=meeting, user__isnull=False).values("user_id")
+    participant_ids = nominated_members(meeting.pk).filter(
+        user__isnull=False).values("user_id")
     focal_ids = FocalPoint.objects.filter(
         body_id=meeting.body_id, contact__user__isnull=False).values("contact__user_id")
     return list(
