@@ -143,3 +143,29 @@ def test_only_submitted_nominations_are_markable(secretariat, built, client_for)
     assert response.status_code == 200
     assert set(Attendance.objects.filter(member__in=people).values_list("status", flat=True)) \
         == {"online"}
+
+
+# Session, user, meeting, rights, sessions, participants (+delegation), marks; the first
+# request adds the session save (savepoint, UPDATE, release).
+SHEET_QUERIES = 9
+PARTICIPANTS_QUERIES = 6
+
+
+@pytest.mark.django_db
+def test_sheet_and_participants_pages_have_a_fixed_query_bound(
+        secretariat, vietnam, malaysia, thailand, client_for, django_assert_max_num_queries):
+    """The marking screen and the participants list cost no more for 60 people than for 6:
+    measured 9 then 6 for the sheet (the first request of the client also saves the
+    session), 6 and 6 for the participants list."""
+    client = client_for(secretariat)
+    for size, ordinal in ((2, 33), (20, 34)):
+        built = build_record(secretariat, vietnam=vietnam, malaysia=malaysia,
+                             thailand=thailand, members_per_delegation=size, ordinal=ordinal)
+        services.attendance_mark(actor=secretariat, session=built.sessions[0], marks={
+            m.pk: "present" for m in DelegationMember.objects.filter(
+                delegation__meeting=built.meeting)})
+        sheet = f"/meetings/{built.meeting.pk}/sessions/{built.sessions[0].pk}/attendance/"
+        with django_assert_max_num_queries(SHEET_QUERIES):
+            assert client.get(sheet).status_code == 200
+        with django_assert_max_num_queries(PARTICIPANTS_QUERIES):
+            assert client.get(f"/meetings/{built.meeting.pk}/participants/").status_code == 200

@@ -255,3 +255,26 @@ def test_a_draft_nominations_people_get_no_paper_notices(
         state=NominationState.SUBMITTED)
     _post(secretariat, built.meeting, "Annex", AccessLevel.MEMBERS)
     assert OutboxMessage.objects.filter(user=delegate_b, purpose=DIGEST_PURPOSE).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_secretariat_only_items_action_is_never_reminded_to_a_delegate(
+        built, secretariat, delegate, smtp_sink):  # noqa: F811
+    """Given an action item of the secretariat-only item given to Malaysia as owner, when it
+    is overdue and the planner runs, then Malaysia's delegate is not reminded (they may not
+    see the decision) and it is not on their "my action items"; the SMTP server gets
+    nothing for them."""
+    from meetings.records.models import OwnerKind
+    from meetings.records.selectors import my_action_items
+
+    hidden = services.action_item_create(
+        actor=secretariat, decision=built.decisions["3"], text="Brief HIDDENACTION owners",
+        owner_kind=OwnerKind.ADMINISTRATION, owner_administration=built.delegations[
+            "MY"].administration, due_date=dt.date(2024, 7, 1))
+    assert hidden not in my_action_items(delegate)
+    with time_machine.travel(dt.datetime(2024, 7, 3, 10, 0, tzinfo=KL), tick=False):
+        action_reminders_plan()
+    assert not outbox.messages_for(purpose=OVERDUE_PURPOSE, obj=hidden).exists()
+    _deliver_all(OVERDUE_PURPOSE, dt.datetime(2024, 7, 3, 10, 0, tzinfo=KL))
+    assert all("HIDDENACTION" not in m.as_string() for m in smtp_sink.messages)
+    assert delegate.email not in {m["To"] for m in smtp_sink.messages}
