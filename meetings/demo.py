@@ -25,6 +25,7 @@ from meetings.models import (
     DocumentVersion,
     Meeting,
     MeetingStatus,
+    NominationState,
     Session,
     Visibility,
 )
@@ -291,8 +292,14 @@ def _delegations(meeting: Meeting, *, head_user_for: dict[str, object]) -> None:
         if administration is None:
             continue
         capacity = Delegation.Capacity.OBSERVER if code == "TL" else Delegation.Capacity.MEMBER
+        # Meetings already held: their nominations were submitted (attendance and the
+        # participants list count only submitted nominations).
         delegation, _ = Delegation.objects.update_or_create(
-            meeting=meeting, administration=administration, defaults={"capacity": capacity}
+            meeting=meeting, administration=administration,
+            defaults={"capacity": capacity, "state": NominationState.SUBMITTED,
+                      "submitted_at": dt.datetime.combine(
+                          meeting.start_date - dt.timedelta(days=21), dt.time(9),
+                          tzinfo=zoneinfo.ZoneInfo(meeting.time_zone))},
         )
         head = administration.contacts.filter(is_head=True).first()
         user = head_user_for.get(code)

@@ -422,14 +422,16 @@ class AccessLevel(models.TextChoices):
 
 
 class DocumentQuerySet(models.QuerySet):
-    def visible_to(self, user, *, now: dt.datetime | None = None):
+    def visible_to(self, user, *, now: dt.datetime | None = None,
+                   include_withdrawn: bool = False):
         """Documents ``user`` may read now.
 
         The role's clearance sets the baseline; a head of delegation of a meeting (a
         ``DelegationMember`` with role ``head`` linked to the account) also reads that
         meeting's restricted papers. Before its embargo lifts, a document needs both its own
         level and its embargo level. Withdrawn papers are visible to nobody here (the
-        secretariat reaches them through ``with_withdrawn``).
+        secretariat reaches them through ``with_withdrawn``); ``include_withdrawn`` asks
+        instead "would ``user`` be cleared for it as it stands", for telling of a withdrawal.
         """
         now = now or timezone.now()
         clearance = clearance_of(user)
@@ -443,6 +445,8 @@ class DocumentQuerySet(models.QuerySet):
                 user=user, role=DelegationMember.Role.HEAD
             ).values("delegation__meeting_id")
             rule |= Q(meeting_id__in=headed)
+        if include_withdrawn:
+            return self.filter(rule)
         return self.filter(rule, withdrawn_at__isnull=True)
 
     def with_related(self):

@@ -51,6 +51,8 @@ EXPECTED: dict[str, tuple[list[int], list[int]]] = {
     "workgroups:participation_edit": ([403, 200, 403, 403, 403, 403, 200], [403, 400, 403, 403, 403, 403, 400]),
     "reporting:cycle_list": ([302, 403, 403, 403, 403, 403, 200], [302, 403, 403, 403, 403, 403, 200]),
     "reporting:cycle": ([302, 403, 403, 403, 403, 403, 200], [302, 405, 405, 405, 405, 405, 405]),
+    # issue 12: the matrix as XLSX, the same access as the cycle page
+    "reporting:cycle_matrix_xlsx": ([302, 403, 403, 403, 403, 403, 200], [302, 405, 405, 405, 405, 405, 405]),
     "reporting:cycle_open": ([302, 405, 405, 405, 405, 405, 405], [302, 403, 403, 403, 403, 403, 302]),
     "reporting:cycle_close": ([302, 405, 405, 405, 405, 405, 405], [302, 403, 403, 403, 403, 403, 302]),
     "reporting:my_reports": ([302, 200, 200, 403, 403, 200, 403], [302, 405, 405, 405, 405, 405, 405]),

@@ -5,7 +5,8 @@
   profile: ``immediately`` (one email per paper), ``daily`` (one digest per day, the next
   morning between 08:00 and 09:00 in their administration's zone, working days) or ``none``.
   A paper reaches a person only if they may read it, checked when it is posted and again
-  when the email is built; a withdrawal is told only to those who were told of the paper.
+  when the email is built; a withdrawal is told only to those who were sent a notice of the
+  paper and are still cleared for it as it stands when the email is built.
 - **Overdue action items** are reminded once to their owner (``records.reminders``).
 
 This module decides who, what and when; the outbox decides how.
@@ -18,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import DelegationMember, Document
+from meetings.models import Document
 from meetings.records.models import (
     ActionItem,
     ActionStatus,
@@ -48,10 +49,13 @@ def digest_window(user) -> WorkingWindow:
 
 
 def expected_people(meeting) -> list:
-    """Accounts expected at ``meeting``: nominated participants and the body's focal points."""
+    """Accounts expected at ``meeting``: participants of its submitted nominations and the
+    body's focal points."""
+    from meetings.records.services import nominated_members  # services imports this module
+
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    participant_ids = DelegationMember.objects.filter(
-        delegation__meeting=meeting, user__isnull=False).values("user_id")
+    participant_ids = nominated_members(meeting.pk).filter(
+        user__isnull=False).values("user_id")
     focal_ids = FocalPoint.objects.filter(
         body_id=meeting.body_id, contact__user__isnull=False).values("contact__user_id")
     return list(
@@ -141,12 +145,48 @@ def _entry(event: PaperEvent) -> dict:
 
 
 def readable_events(user, events) -> list[PaperEvent]:
-    """The events of papers ``user`` may read now; withdrawals stay (they were told)."""
+    """The events ``user`` may be told of now, decided when the email is built (a paper may
+    have been made stricter, embargoed or withdrawn since the notice was queued):
+
+    - a posting or a new version: only of a paper the person may read now (a withdrawn paper
+      is readable by nobody, so a posting withdrawn meanwhile is not announced);
+    - a withdrawal: only of a paper the person would still be cleared for as it stands now,
+      and only if a notice of it was actually *sent* to them before (an unsent digest or a
+      cancelled notice told them nothing; naming the paper would reveal it).
+
+    One query, four with withdrawals, whatever the number of events.
+    """
     events = list(events)
     readable = set(Document.objects.visible_to(user).filter(
-        pk__in=[e.document_id for e in events]).values_list("pk", flat=True))
+        pk__in={e.document_id for e in events}).values_list("pk", flat=True))
+    withdrawn = {e.document_id for e in events if e.kind == PaperEvent.Kind.WITHDRAWN}
+    told: set[int] = set()
+    if withdrawn:
+        cleared = set(Document.objects.visible_to(user, include_withdrawn=True).filter(
+            pk__in=withdrawn).values_list("pk", flat=True))
+        told = _sent_notice_of(user, cleared) if cleared else set()
     return [e for e in events
-            if e.kind == PaperEvent.Kind.WITHDRAWN or e.document_id in readable]
+            if (e.document_id in told if e.kind == PaperEvent.Kind.WITHDRAWN
+                else e.document_id in readable)]
+
+
+def _sent_notice_of(user, document_ids: set[int]) -> set[int]:
+    """Which of ``document_ids`` ``user`` was sent a notice of (immediate or in a digest)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from secretariat.models import DeliveryState, OutboxMessage
+
+    sent = OutboxMessage.objects.filter(user=user, state=DeliveryState.SENT)
+    notices = sent.filter(purpose=NOTICE_PURPOSE,
+                          content_type=ContentType.objects.get_for_model(PaperEvent))
+    digests = sent.filter(purpose=DIGEST_PURPOSE,
+                          content_type=ContentType.objects.get_for_model(PaperDigest))
+    announced = PaperEvent.objects.filter(document_id__in=document_ids).exclude(
+        kind=PaperEvent.Kind.WITHDRAWN)
+    told = set(announced.filter(pk__in=notices.values("object_id"))
+               .values_list("document_id", flat=True))
+    return told | set(announced.filter(digests__in=digests.values("object_id"))
+                      .values_list("document_id", flat=True))
 
 
 @outbox.preparer(DIGEST_PURPOSE)

@@ -20,7 +20,7 @@ from meetings.models import (
 )
 from meetings.records.access import AUDIENCE_MEMBERS, levels_for
 from meetings.records.models import ActionItem, Attendance, AttendanceStatus, Decision
-from meetings.records.services import session_participants
+from meetings.records.services import nominated_members, session_participants
 from secretariat.access import Clearance, clearance_of, is_secretariat
 
 
@@ -128,10 +128,11 @@ def record_for(user, meeting: Meeting) -> Record:
 
 
 def attendance_grid(meeting: Meeting) -> tuple[list[Session], list[AttendanceRow]]:
-    """Participants (rows) by sessions (columns). Three queries whatever the size."""
+    """Participants of the submitted nominations (rows) by sessions (columns). Three queries
+    whatever the size."""
     sessions = list(meeting.sessions.order_by("starts_at"))
     members = list(
-        DelegationMember.objects.filter(delegation__meeting=meeting)
+        nominated_members(meeting.pk)
         .select_related("delegation__administration")
         .order_by("delegation__administration__country", "role", "full_name")
     )

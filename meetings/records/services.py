@@ -23,6 +23,7 @@ from meetings.models import (
     DelegationMember,
     Document,
     Meeting,
+    NominationState,
     Session,
     Visibility,
 )
@@ -69,11 +70,19 @@ def _versioned_update(model, pk: int, expected_version: int, values: dict):
 # --- Attendance -----------------------------------------------------------------------------
 
 
+def nominated_members(meeting_id: int):
+    """The people of the meeting's *submitted* nominations. A draft is the administration's
+    work in progress (names may still change or be dropped): its people are not nominated
+    yet, so nobody marks them, lists them as participants or expects them at the meeting."""
+    return DelegationMember.objects.filter(delegation__meeting_id=meeting_id,
+                                           delegation__state=NominationState.SUBMITTED)
+
+
 def session_participants(session: Session):
     """The nominated participants expected at ``session``: members of the meeting's
-    delegations whose nomination names this session or no session (= every session)."""
+    submitted nominations that name this session or no session (= every session)."""
     return (
-        DelegationMember.objects.filter(delegation__meeting_id=session.meeting_id)
+        nominated_members(session.meeting_id)
         .filter(_expected_at(session))
         .select_related("delegation__administration")
         .order_by("delegation__administration__country", "role", "full_name")

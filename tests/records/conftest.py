@@ -1,5 +1,5 @@
 """A small meeting record for the tests: one agenda item per visibility, one decision each
-(with a marker word in its text), two sessions, three delegations.
+(with a marker word in its text), two sessions, three delegations (submitted nominations).
 
 - item 1 (public) "Opening", decision PUBLICMARK
 - item 2 (members) "Reports", decision MEMBERSMARK; its sub-item 2.1 (members), SUBMARK
@@ -17,6 +17,7 @@ from meetings.models import (
     Delegation,
     DelegationMember,
     Meeting,
+    NominationState,
     Session,
     Visibility,
 )
@@ -85,7 +86,9 @@ def build_record(actor, *, vietnam, malaysia, thailand, members_per_delegation=2
     ]
     delegations = {}
     for adm in (vietnam, malaysia, thailand):
-        delegation = Delegation.objects.create(meeting=meeting, administration=adm)
+        delegation = Delegation.objects.create(meeting=meeting, administration=adm,
+                                               state=NominationState.SUBMITTED,
+                                               submitted_at=dt.datetime(2024, 5, 1, tzinfo=UTC))
         delegations[adm.code] = delegation
         for n in range(members_per_delegation):
             name = "Nguyễn Văn Cẩn" if adm.code == "VN" and n == 0 else f"{adm.code} delegate {n}"

@@ -97,3 +97,75 @@ def test_query_counts_do_not_grow_with_participants(secretariat, vietnam, malays
                          members_per_delegation=20, ordinal=34)
     assert _mark_everyone_and_count(secretariat, small) == _mark_everyone_and_count(
         secretariat, large)
+
+
+@pytest.mark.django_db
+def test_only_submitted_nominations_are_markable(secretariat, built, client_for):
+    """Given Indonesia's nomination still a draft (two people typed in), when the secretariat
+    opens the session's sheet, the participants list, the record and the API, then the draft's
+    people appear nowhere and cannot be marked (page, API, service); once Indonesia submits,
+    they are markable."""
+    from django.core.exceptions import ValidationError
+
+    from meetings.models import Delegation, NominationState
+    from tests.factories import AdministrationFactory
+
+    indonesia = AdministrationFactory(code="ID", country="Indonesia", time_zone="Asia/Jakarta")
+    draft = Delegation.objects.create(meeting=built.meeting, administration=indonesia)
+    assert draft.state == NominationState.DRAFT
+    people = [DelegationMember.objects.create(delegation=draft, full_name=f"DRAFTPERSON {n}")
+              for n in range(2)]
+    session = built.sessions[0]
+    client = client_for(secretariat)
+    sheet_url = f"/meetings/{built.meeting.pk}/sessions/{session.pk}/attendance/"
+    assert "DRAFTPERSON" not in client.get(sheet_url).content.decode()
+    assert "DRAFTPERSON" not in client.get(
+        f"/meetings/{built.meeting.pk}/participants/").content.decode()
+    assert draft.pk not in {d.pk for d, _ in selectors.session_sheet(session).delegations}
+    record = selectors.record_for(secretariat, built.meeting)
+    assert not {r.member.pk for r in record.attendance} & {p.pk for p in people}
+    assert len(record.attendance) == 6  # the three submitted delegations, two each
+    # Marking the draft delegation, or one of its people, is refused and writes nothing.
+    client.post(sheet_url, {"delegation": f"{draft.pk}:present"})
+    api = f"/api/v1/meetings/{built.meeting.pk}/sessions/{session.pk}/attendance/"
+    assert client.put(api, {"delegations": [{"delegation": draft.pk, "status": "present"}]},
+                      content_type="application/json").status_code == 400
+    assert client.put(api, {"marks": [{"member": people[0].pk, "status": "present"}]},
+                      content_type="application/json").status_code == 400
+    with pytest.raises(ValidationError):
+        services.attendance_mark(actor=secretariat, session=session,
+                                 marks={people[0].pk: "present"})
+    assert not Attendance.objects.filter(member__in=people).exists()
+    # Submitted: now they are nominated participants.
+    Delegation.objects.filter(pk=draft.pk).update(state=NominationState.SUBMITTED)
+    response = client.put(api, {"delegations": [{"delegation": draft.pk, "status": "online"}]},
+                          content_type="application/json")
+    assert response.status_code == 200
+    assert set(Attendance.objects.filter(member__in=people).values_list("status", flat=True)) \
+        == {"online"}
+
+
+# Session, user, meeting, rights, sessions, participants (+delegation), marks; the first
+# request adds the session save (savepoint, UPDATE, release).
+SHEET_QUERIES = 9
+PARTICIPANTS_QUERIES = 6
+
+
+@pytest.mark.django_db
+def test_sheet_and_participants_pages_have_a_fixed_query_bound(
+        secretariat, vietnam, malaysia, thailand, client_for, django_assert_max_num_queries):
+    """The marking screen and the participants list cost no more for 60 people than for 6:
+    measured 9 then 6 for the sheet (the first request of the client also saves the
+    session), 6 and 6 for the participants list."""
+    client = client_for(secretariat)
+    for size, ordinal in ((2, 33), (20, 34)):
+        built = build_record(secretariat, vietnam=vietnam, malaysia=malaysia,
+                             thailand=thailand, members_per_delegation=size, ordinal=ordinal)
+        services.attendance_mark(actor=secretariat, session=built.sessions[0], marks={
+            m.pk: "present" for m in DelegationMember.objects.filter(
+                delegation__meeting=built.meeting)})
+        sheet = f"/meetings/{built.meeting.pk}/sessions/{built.sessions[0].pk}/attendance/"
+        with django_assert_max_num_queries(SHEET_QUERIES):
+            assert client.get(sheet).status_code == 200
+        with django_assert_max_num_queries(PARTICIPANTS_QUERIES):
+            assert client.get(f"/meetings/{built.meeting.pk}/participants/").status_code == 200

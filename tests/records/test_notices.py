@@ -171,3 +171,110 @@ def test_each_person_chooses_their_notices_on_the_profile(delegate, client_for):
         == 302
     preference = NoticePreference.objects.get(user=delegate)
     assert preference.mode == NoticeMode.NONE and list(preference.bodies.all()) == [dg]
+
+
+def _withdraw(actor, document):
+    from meetings import authoring
+
+    return authoring.document_withdraw(actor=actor, document=document, reason="Posted in error")
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_is_rechecked_when_it_is_sent(
+        built, secretariat, delegate_b, smtp_sink):  # noqa: F811
+    """Given a Thai delegate told at once of two members' papers, when both are withdrawn and
+    one of them is then raised to "restricted" before the withdrawal notices go, then only
+    the other's withdrawal reaches the SMTP server; the restricted one is cancelled at send
+    time and its title never leaves."""
+    from meetings import authoring
+    from meetings.records.services import notice_preference_set
+
+    notice_preference_set(actor=delegate_b, mode=NoticeMode.IMMEDIATELY, bodies=[])
+    DelegationMember.objects.create(delegation=built.delegations["TH"], user=delegate_b,
+                                    full_name="Thai delegate")
+    stricter = _post(secretariat, built.meeting, "Tariff line SECRETTITLE", AccessLevel.MEMBERS)
+    plain = _post(secretariat, built.meeting, "Venue note", AccessLevel.MEMBERS)
+    now = dt.datetime.now(dt.UTC)
+    assert _deliver_all(NOTICE_PURPOSE, now) == [DeliveryState.SENT, DeliveryState.SENT]
+    _withdraw(secretariat, stricter)
+    _withdraw(secretariat, plain)
+    pending = OutboxMessage.objects.filter(purpose=NOTICE_PURPOSE, state=DeliveryState.PENDING)
+    assert pending.count() == 2  # both withdrawals were queued while the delegate was cleared
+    authoring.document_update(actor=secretariat, document=stricter,
+                              changes={"access_level": AccessLevel.RESTRICTED})
+    later = dt.datetime.now(dt.UTC)
+    states = {m.object_id: outbox.deliver(m.pk, now=later).state
+              for m in pending.order_by("pk")}
+    assert sorted(states.values()) == [DeliveryState.CANCELLED, DeliveryState.SENT]
+    subjects = [m["Subject"] for m in smtp_sink.messages]
+    assert len(subjects) == 3
+    withdrawals = [m for m in smtp_sink.messages if m["Subject"].startswith("Withdrawn")]
+    assert len(withdrawals) == 1
+    assert all("SECRETTITLE" not in m.as_string() for m in withdrawals)
+    assert "Venue note" in withdrawals[0].as_string()
+
+
+@pytest.mark.django_db
+def test_a_paper_withdrawn_before_the_digest_goes_is_not_in_it(
+        built, secretariat, delegate_b, smtp_sink):  # noqa: F811
+    """Given a Thai delegate on the daily digest, when two papers are posted on Tuesday and
+    one is withdrawn that afternoon (posted in error), then Wednesday's digest lists only the
+    other: neither the posting nor the withdrawal of the first names it, since the delegate
+    was never sent a notice of it."""
+    DelegationMember.objects.create(delegation=built.delegations["TH"], user=delegate_b,
+                                    full_name="Thai delegate")
+    with time_machine.travel(dt.datetime(2024, 5, 14, 10, 0, tzinfo=BANGKOK), tick=False):
+        wrong = _post(secretariat, built.meeting, "Informant list WRONGTITLE",
+                      AccessLevel.MEMBERS)
+        _post(secretariat, built.meeting, "Programme", AccessLevel.MEMBERS)
+    with time_machine.travel(dt.datetime(2024, 5, 14, 15, 0, tzinfo=BANGKOK), tick=False):
+        _withdraw(secretariat, wrong)
+    (digest,) = OutboxMessage.objects.filter(purpose=DIGEST_PURPOSE)
+    assert digest.subject_object.events.count() == 3  # planned: posted x2 + withdrawn
+    outcome = outbox.deliver(digest.pk, now=dt.datetime(2024, 5, 15, 8, 0, tzinfo=BANGKOK))
+    digest.refresh_from_db()
+    assert outcome.state == DeliveryState.SENT, (outcome, digest.last_error)
+    (email,) = smtp_sink.messages
+    assert "WRONGTITLE" not in email.as_string()
+    assert "Programme" in email.get_body(("plain",)).get_content()
+    assert "1 paper" in email["Subject"]
+
+
+@pytest.mark.django_db
+def test_a_draft_nominations_people_get_no_paper_notices(
+        built, secretariat, delegate_b, smtp_sink):  # noqa: F811
+    """Only submitted nominations make a person expected at the meeting."""
+    from meetings.models import Delegation, NominationState
+
+    Delegation.objects.filter(pk=built.delegations["TH"].pk).update(state=NominationState.DRAFT)
+    DelegationMember.objects.create(delegation=built.delegations["TH"], user=delegate_b,
+                                    full_name="Thai delegate")
+    _post(secretariat, built.meeting, "Programme", AccessLevel.MEMBERS)
+    assert not OutboxMessage.objects.filter(user=delegate_b).exists()
+    Delegation.objects.filter(pk=built.delegations["TH"].pk).update(
+        state=NominationState.SUBMITTED)
+    _post(secretariat, built.meeting, "Annex", AccessLevel.MEMBERS)
+    assert OutboxMessage.objects.filter(user=delegate_b, purpose=DIGEST_PURPOSE).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_secretariat_only_items_action_is_never_reminded_to_a_delegate(
+        built, secretariat, delegate, smtp_sink):  # noqa: F811
+    """Given an action item of the secretariat-only item given to Malaysia as owner, when it
+    is overdue and the planner runs, then Malaysia's delegate is not reminded (they may not
+    see the decision) and it is not on their "my action items"; the SMTP server gets
+    nothing for them."""
+    from meetings.records.models import OwnerKind
+    from meetings.records.selectors import my_action_items
+
+    hidden = services.action_item_create(
+        actor=secretariat, decision=built.decisions["3"], text="Brief HIDDENACTION owners",
+        owner_kind=OwnerKind.ADMINISTRATION, owner_administration=built.delegations[
+            "MY"].administration, due_date=dt.date(2024, 7, 1))
+    assert hidden not in my_action_items(delegate)
+    with time_machine.travel(dt.datetime(2024, 7, 3, 10, 0, tzinfo=KL), tick=False):
+        action_reminders_plan()
+    assert not outbox.messages_for(purpose=OVERDUE_PURPOSE, obj=hidden).exists()
+    _deliver_all(OVERDUE_PURPOSE, dt.datetime(2024, 7, 3, 10, 0, tzinfo=KL))
+    assert all("HIDDENACTION" not in m.as_string() for m in smtp_sink.messages)
+    assert delegate.email not in {m["To"] for m in smtp_sink.messages}

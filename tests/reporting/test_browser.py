@@ -44,6 +44,11 @@ def test_secretariat_cycle_pages(scene, secretariat, password, live_server, page
     assert page.get_by_role("cell", name="Submitted").count() == 1
     screenshot(page, "reporting-cycle")
     screenshot(page, "reporting-cycle", width=375)
+    # Issue 12: the matrix as a spreadsheet, from the button on the page.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the matrix (XLSX)").click()
+    assert download.value.suggested_filename.endswith("-matrix-"
+                                                      f"{timezone.now():%Y-%m-%d}.xlsx")
     page.get_by_role("button", name="Remind now Malaysia").click()
     page.wait_for_load_state("networkidle")
     assert "queued" in page.content()

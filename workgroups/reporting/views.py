@@ -5,13 +5,14 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secretariat.access import administration_id_of, is_member_staff, is_secretariat
-from workgroups.reporting import selectors, services
+from workgroups.reporting import exports, selectors, services
 from workgroups.reporting.forms import CycleForm, EntryForm
 from workgroups.reporting.models import ReportingCycle, ReportState
 from workgroups.services import Conflict
@@ -71,6 +72,23 @@ def cycle_page(request, pk: int):
         "submitted": sum(r.state == ReportState.SUBMITTED for r in reports),
         "failed": sum(len(r.failed_reminders) for r in reports),
     })
+
+
+@login_required
+@require_safe
+def cycle_matrix_xlsx(request, pk: int):
+    """The matrix of ``cycle_page`` as a spreadsheet: the same getter, so the same access
+    (the secretariat's), and the same reads plus one for the reports' entries."""
+    cycle = _cycle_for_secretariat(request, pk)
+    now = timezone.now()
+    reports = selectors.cycle_matrix(cycle, now)
+    response = HttpResponse(exports.matrix_xlsx(cycle, reports, now),
+                            content_type=exports.XLSX)
+    filename = f"{slugify(cycle.title) or 'reporting-cycle'}-matrix-{now:%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Reports in progress and reminder failures (addresses): not for a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
