@@ -10,7 +10,7 @@ from secretariat.search import Hit, full_text
 
 def find_meetings(user, query: str, limit: int) -> list[Hit]:
     # Meetings (title, place, summary) are public, as on the meetings list.
-    rows = full_text(Meeting.objects.select_related("body"), query,
+    rows = full_text(Meeting.objects.select_related("body", "host"), query,
                      fields=["title", "city", "venue", "summary"], limit=limit)
     return [
         Hit(title=m.display_title, url=reverse("meetings:detail", args=[m.pk]),

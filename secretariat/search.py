@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, Q, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -138,8 +139,11 @@ def full_text(queryset, query: str, *, fields: list[str], limit: int,
                 " ".join(str(_value(row, f) or "") for f in fields), query)
         return rows
     text = _joined(fields)
-    vector = F(vector_field) if vector_field else Func(
-        _Config(), text, function="to_tsvector", output_field=TextField())
+    vector = Func(_Config(), text, function="to_tsvector", output_field=TextField())
+    if vector_field:
+        # The stored vector; a paper whose text is not extracted yet (the job runs after
+        # the upload) is still found by its title.
+        vector = Coalesce(F(vector_field), vector, output_field=TextField())
     rows = list(
         queryset.filter(_Matches(vector, _tsquery(query)))
         .annotate(
