@@ -17,3 +17,9 @@ class MeetingsConfig(AppConfig):
         register_panel(next_meetings_panel)
         register_body_panel(body_meetings_panel)
         register_milestone_panel(milestone_evidence_panel)
+
+        from meetings.search import find_meetings, find_papers
+        from secretariat.search import register_kind
+
+        register_kind("papers", "Papers", find_papers, position=10)
+        register_kind("meetings", "Meetings", find_meetings, position=30)

@@ -42,15 +42,32 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else single(data, initial)
+        if not isinstance(data, list | tuple):
+            return [single(data, initial)] if data else single(data, initial)
+        cleaned, errors = [], []
+        for upload in data:
+            try:
+                cleaned.append(single(upload, initial))
+            except ValidationError as exc:
+                # Which file: Django's own checks (name too long...) do not say.
+                name = getattr(upload, "name", "") or "A file"
+                errors.extend(f"{name[:80]}: {m}" for m in exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
 
 class DocumentUploadForm(forms.Form):
+    """Several files in one go, all or nothing: when one file is refused none is stored, and
+    ``file_report`` says file by file which were refused (and why) and which were fine, so
+    the sender fixes or removes the bad one and sends the rest again. All or nothing because
+    a batch is usually one meeting's set of papers, and half a set is easy to miss."""
+
     files = MultipleFileField(
         label="Files",
-        help_text="One or more PDF, Word, Excel, PowerPoint, PNG or JPEG files.",
+        help_text="One or more PDF, Word, Excel, PowerPoint, PNG or JPEG files. All or "
+        "nothing: if one file is refused, none is uploaded, and the list says which file "
+        "and why.",
     )
     title = forms.CharField(
         max_length=300,
@@ -76,23 +93,45 @@ class DocumentUploadForm(forms.Form):
             meeting.agenda_items.select_related("parent").in_agenda_order()
         )
         self.inspected = []
+        # (file name, refusal messages: empty when the file was fine), in the order sent.
+        self.file_report: list[tuple[str, list[str]]] = []
 
     def clean_files(self):
         files = self.cleaned_data["files"]
         if len(files) > MAX_FILES_PER_UPLOAD:
             raise ValidationError(f"Upload at most {MAX_FILES_PER_UPLOAD} files at once.")
-        errors, inspected = [], []
+        errors, inspected, report = [], [], []
         for upload in files:
             try:
                 inspected.append((upload, checked_upload(self.request, upload, field="files")))
             except ValidationError as exc:
                 # Say which file, but never echo a name that carries control characters.
-                label = upload.name if exc.code not in {"control_in_name"} else "A file"
-                errors.extend(f"{label[:80]}: {m}" for m in exc.messages)
+                label = (upload.name if exc.code not in {"control_in_name"} else "A file")[:80]
+                errors.extend(f"{label}: {m}" for m in exc.messages)
+                report.append((label, list(exc.messages)))
+            else:
+                report.append((upload.name[:80], []))
+        self.file_report = report
         if errors:
+            fine = [name for name, problems in report if not problems]
+            if fine:
+                errors.append("Nothing was uploaded. These files were fine and can be sent "
+                              "again without the refused ones: " + ", ".join(fine) + ".")
+            else:
+                errors.append("Nothing was uploaded.")
             raise ValidationError(errors)
         self.inspected = inspected
         return files
+
+    def refuse_file(self, name: str, messages: list[str]) -> None:
+        """A file the service refused after the checks (the batch is rolled back)."""
+        self.file_report = [(n, messages if n == name[:80] else p)
+                            for n, p in self.file_report]
+        fine = [n for n, p in self.file_report if not p]
+        tail = (" These files were fine and can be sent again: " + ", ".join(fine) + "."
+                if fine else "")
+        self.add_error("files", [f"{name[:80]}: {m}" for m in messages]
+                       + ["Nothing was uploaded." + tail])
 
     def clean(self):
         cleaned = super().clean()

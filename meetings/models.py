@@ -378,6 +378,11 @@ class DelegationMember(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
+# English stemming ("seizures" finds "seizure") for the stored vector and every query on it;
+# the portal-wide search (``secretariat.search``) uses the same configuration.
+SEARCH_CONFIG = "english"
+
+
 class TsVectorField(models.Field):
     """A ``tsvector`` column on PostgreSQL, plain text elsewhere (the SQLite demo).
 
@@ -400,7 +405,7 @@ class WebSearchMatch(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        sql = f"{lhs} @@ websearch_to_tsquery('simple', {rhs})"
+        sql = f"{lhs} @@ websearch_to_tsquery('{SEARCH_CONFIG}', {rhs})"
         return sql, [*lhs_params, *rhs_params]
 
 

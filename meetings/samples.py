@@ -76,10 +76,20 @@ PPTX_CONTENT_TYPES = (
 )
 
 
-def make_pptx() -> bytes:
-    """The skeleton of a presentation package: enough for the format check, not for PowerPoint."""
+def make_pptx(slides: list[str] | tuple[str, ...] = ()) -> bytes:
+    """The skeleton of a presentation package: enough for the format check and the text
+    extraction (one text run per slide), not for PowerPoint."""
+    from xml.sax.saxutils import escape
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", PPTX_CONTENT_TYPES)
         archive.writestr("ppt/presentation.xml", b"<p:presentation/>")
+        for number, text in enumerate(slides, start=1):
+            archive.writestr(
+                f"ppt/slides/slide{number}.xml",
+                '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+                'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld>'
+                f"<p:spTree><p:sp><p:txBody><a:p><a:r><a:t>{escape(text)}</a:t></a:r></a:p>"
+                "</p:txBody></p:sp></p:spTree></p:cSld></p:sld>")
     return buffer.getvalue()

@@ -4,6 +4,7 @@ the text extraction behind search, and documents cited as evidence of milestones
 import datetime as dt
 import ipaddress
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from meetings import events
 from meetings.models import (
+    SEARCH_CONFIG,
     AccessLevel,
     AgendaItem,
     Document,
@@ -255,9 +257,59 @@ def _extract_docx(path_or_file) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
+def _extract_xlsx(path_or_file) -> str:
+    """The text of every cell, sheet by sheet (read-only mode streams; formulas as written)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path_or_file, read_only=True, data_only=True)
+    parts: list[str] = []
+    size = 0
+    try:
+        for sheet in workbook.worksheets:
+            parts.append(sheet.title)
+            for row in sheet.iter_rows(values_only=True):
+                cells = [str(v) for v in row if v is not None and str(v).strip()]
+                if cells:
+                    line = " ".join(cells)
+                    parts.append(line)
+                    size += len(line)
+                if size > MAX_EXTRACTED_CHARS:
+                    return "\n".join(parts)
+    finally:
+        workbook.close()
+    return "\n".join(parts)
+
+
+_PPTX_SLIDE = re.compile(r"^ppt/(slides/slide|notesSlides/notesSlide)(\d+)\.xml$")
+_DRAWING_TEXT = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
+
+
+def _extract_pptx(path_or_file) -> str:
+    """The text runs of the slides, then of the speaker notes, in slide order. Read from the
+    package's XML with ``defusedxml`` (no entity expansion), no presentation library."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    parts: list[str] = []
+    with zipfile.ZipFile(path_or_file) as package:
+        names = sorted(
+            (m.group(1).startswith("notes"), int(m.group(2)), name)
+            for name in package.namelist() if (m := _PPTX_SLIDE.match(name))
+        )
+        for _notes, _number, name in names[:2 * MAX_EXTRACTED_PAGES]:
+            tree = ElementTree.fromstring(package.read(name))
+            parts.append(" ".join(t.text for t in tree.iter(_DRAWING_TEXT) if t.text))
+            if sum(map(len, parts)) > MAX_EXTRACTED_CHARS:
+                break
+    return "\n".join(p for p in parts if p)
+
+
 EXTRACTORS = {
     "application/pdf": _extract_pdf,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _extract_docx,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _extract_xlsx,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": _extract_pptx,
 }
 
 
@@ -281,15 +333,17 @@ def document_text_extract(*, document_id: int) -> bool:
             with seekable_copy(version.file.storage, version.file.name) as handle:
                 text = extractor(handle)
         except Exception:  # a damaged file must not poison the queue; it stays unsearchable
-            logger.warning("text_extraction_failed", extra={"document_id": document_id})
+            logger.warning("text_extraction_failed", extra={"document_id": document_id},
+                           exc_info=True)
             text = ""
     text = text.replace("\x00", " ")[:MAX_EXTRACTED_CHARS]
     Document.objects.filter(pk=document_id).update(search_text=text)
     if connection.vendor == "postgresql":
         Document.objects.filter(pk=document_id).update(
             search_vector=RawSQL(
-                "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(search_text, ''))",
-                [],
+                "to_tsvector(%s::regconfig, "
+                "coalesce(title, '') || ' ' || coalesce(search_text, ''))",
+                [SEARCH_CONFIG],
             )
         )
     return True

@@ -250,10 +250,13 @@ def document_upload(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        created, failed = [], None
         try:
+            # All or nothing (``DocumentUploadForm``): one refused file rolls the batch back.
             with transaction.atomic():
-                created = [
-                    services.document_create(
+                for upload, inspected in form.inspected:
+                    failed = upload.name
+                    created.append(services.document_create(
                         actor=request.user,
                         meeting=meeting,
                         title=data["title"] or _title_from(inspected.filename),
@@ -265,11 +268,12 @@ def document_upload(request, pk: int):
                         embargo_level=data["embargo_level"],
                         file=upload,
                         inspected=inspected,
-                    )
-                    for upload, inspected in form.inspected
-                ]
+                    ))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            if hasattr(exc, "error_dict") and set(exc.message_dict) - {"file", "files"}:
+                _add_errors(form, exc)  # a choice of the form (agenda item...), not a file
+            else:
+                form.refuse_file(failed or "A file", exc.messages)
         else:
             messages.success(request, f"{len(created)} document(s) uploaded.")
             return redirect("meetings:detail", pk=meeting.pk)

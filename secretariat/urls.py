@@ -30,6 +30,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz-live"),
     path("metrics", views.metrics, name="metrics"),  # issue 15: Prometheus, token/network only
+    path("search/", views.search_page, name="search"),
     path("accounts/profile/", views.profile_page, name="profile"),
     # --- Second factor and API tokens (issue 10) ---
     path("accounts/two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),

@@ -32,6 +32,24 @@ def home_page(request):
     )
 
 
+@require_safe
+def search_page(request):
+    """One search over papers, milestones, meetings, decisions, consultations and bodies,
+    grouped by kind, each kind scoped to what the viewer may see (``secretariat.search``)."""
+    from secretariat import search, throttles
+
+    query = request.GET.get("q", "")[:200].strip()
+    # Full-text search is the most expensive read a visitor can ask for (issue 10): the same
+    # throttle scope as the meetings search, so the two cannot be used to double the rate.
+    if query and (
+        limited := throttles.limit(request, "search", ident=throttles.user_ident(request))
+    ):
+        return limited
+    groups = search.search(request.user, query)
+    return render(request, "secretariat/search.html", {
+        "query": query, "groups": groups, "total": sum(len(g.hits) for g in groups)})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_page(request):

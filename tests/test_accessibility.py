@@ -13,7 +13,8 @@ from tests.browser import axe_violations, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = {
-    None: ["/", "/accounts/login/", "/meetings/", "/plan/", "/bodies/", "/consultations/"],
+    None: ["/", "/accounts/login/", "/meetings/", "/plan/", "/bodies/", "/consultations/",
+           "/bodies/CPTFWG/", "/search/?q=transit"],
     "delegate.my": ["/", "/accounts/profile/", "/meetings/", "/plan/", "/reporting/mine/"],
     "chair.vn": ["/plan/", "/plan/initiatives/"],
     "secretariat": ["/reporting/cycles/", "/consultations/"],

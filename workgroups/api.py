@@ -1,15 +1,22 @@
 """REST API of the working groups: bodies and milestones, with optimistic concurrency.
 
 ``GET /milestones/{id}/`` returns ``ETag: "<version>"``; ``PATCH`` must send it back in
-``If-Match``: missing -> 428, stale -> 412, invalid values -> 400, success -> 200 with the new
-ETag. The version check itself is the conditional UPDATE in ``milestone_update``.
+``If-Match``: missing -> 428, stale -> 412, invalid values -> 400 (field-keyed, e.g. ``progress``
+for "completed" below 100 %), success -> 200 with the new ETag. The version check itself is
+the conditional UPDATE in ``milestone_update``.
 """
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -30,23 +37,79 @@ from workgroups.services import (
     milestone_update,
 )
 
+_PLAN_PARAMETER = OpenApiParameter(
+    "plan", int, OpenApiParameter.QUERY, required=False,
+    description="The plan of the roll-up figures (a plan id); by default the plan running "
+    "today. An unknown plan is a 400.")
+
+
+class RollupSerializer(serializers.Serializer):
+    """A body's figures in one plan (``workgroups.selectors.body_figures``, the same as every
+    page and export): with the bodies reporting to it, and its own milestones alone."""
+
+    plan = serializers.IntegerField(allow_null=True, help_text="The plan's id.")
+    milestones = serializers.IntegerField(help_text="Counted milestones (not cancelled).")
+    progress = serializers.FloatField(allow_null=True, help_text="Mean progress, per cent.")
+    sub_bodies = serializers.IntegerField(help_text="Bodies below it with counted milestones.")
+    milestones_alone = serializers.IntegerField()
+    progress_alone = serializers.FloatField(allow_null=True)
+
+
+def _rounded(value):
+    return None if value is None else round(value, 1)
+
 
 class BodySerializer(serializers.ModelSerializer):
     # The DG meeting reports to no one.
     reports_to = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    rollup = serializers.SerializerMethodField()
 
     class Meta:
         model = Body
-        fields = ["id", "code", "name", "kind", "reports_to", "established_on", "mandate"]
+        fields = ["id", "code", "name", "kind", "reports_to", "established_on", "mandate",
+                  "rollup"]
+
+    @extend_schema_field(RollupSerializer)
+    def get_rollup(self, obj) -> dict:
+        plan = self.context.get("plan")
+        figure = self.context.get("figures", {}).get(obj.pk)
+        empty = selectors.Figure(0, None)
+        overall, alone = (figure.overall, figure.alone) if figure else (empty, empty)
+        return {
+            "plan": plan.pk if plan else None,
+            "milestones": overall.count, "progress": _rounded(overall.progress),
+            "sub_bodies": figure.sub_bodies if figure else 0,
+            "milestones_alone": alone.count, "progress_alone": _rounded(alone.progress),
+        }
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[_PLAN_PARAMETER]),
+    retrieve=extend_schema(parameters=[_PLAN_PARAMETER]),
+)
 class BodyViewSet(viewsets.ReadOnlyModelViewSet):
-    """The DG meeting, the CCC, its working groups and sub-working groups, and the ASW."""
+    """The DG meeting, the CCC, its working groups and sub-working groups, and the ASW, each
+    with its roll-up in one plan (``?plan=<id>``; by default the plan running today)."""
 
     serializer_class = BodySerializer
     queryset = Body.objects.select_related("reports_to").order_by("code")
     lookup_field = "code"
     filterset_fields = ["kind"]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False) or self.request is None:
+            return context  # the schema generator: no user, no plan
+        raw = self.request.query_params.get("plan", "")
+        if raw and not raw.isdigit():
+            raise ValidationError({"plan": ["A plan id is a whole number."]})
+        try:
+            plan = selectors.current_plan(self.request.user, int(raw) if raw else None)
+        except Http404 as error:
+            # A 400 rather than a 404: the list's path exists whatever the plan asked for.
+            raise ValidationError({"plan": ["No such plan."]}) from error
+        return {**context, "plan": plan,
+                "figures": selectors.plan_body_figures(self.request.user, plan)}
 
 
 class MilestoneSerializer(serializers.ModelSerializer):

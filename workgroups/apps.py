@@ -13,6 +13,12 @@ class WorkgroupsConfig(AppConfig):
         register_panel(overdue_and_at_risk_panel)
         connect_signals()
 
+        from secretariat.search import register_kind
+        from workgroups.search import find_bodies, find_milestones
+
+        register_kind("milestones", "Milestones", find_milestones, position=20)
+        register_kind("bodies", "Working groups and bodies", find_bodies, position=60)
+
         from secretariat.api import ME_EXTRAS
         from secretariat.home import register_profile_lines
         from workgroups.access import chair_lines, me_chairs

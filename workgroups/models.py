@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -198,6 +199,22 @@ class MilestoneStatus(models.TextChoices):
 # Statuses after which a due date no longer makes a milestone overdue.
 CLOSED_STATUSES = (MilestoneStatus.COMPLETED, MilestoneStatus.CANCELLED)
 
+COMPLETED_NOT_100 = (
+    "A completed milestone is at 100 %: set the progress to 100, or choose another status."
+)
+
+
+def status_progress_error(status: str, progress) -> dict[str, str]:
+    """The field error when ``status`` and ``progress`` contradict each other, else ``{}``.
+
+    One rule for every way in (the milestone form, the inline row, the API, the bulk XLSX,
+    progress reports, the admin): "Completed" means 100 %. The message goes on ``progress``,
+    the field the user is most likely to have left behind.
+    """
+    if status == MilestoneStatus.COMPLETED and progress is not None and progress != 100:
+        return {"progress": COMPLETED_NOT_100}
+    return {}
+
 
 class MilestoneQuerySet(models.QuerySet):
     def open(self):
@@ -212,6 +229,15 @@ class MilestoneQuerySet(models.QuerySet):
     def counted_in_rollup(self):
         """The milestones the roll-up formula counts: every one except cancelled ones."""
         return self.exclude(status=MilestoneStatus.CANCELLED)
+
+    def rollup_sums_by_body(self):
+        """Per owner body: the number of counted milestones and the sum of their progress.
+        Sums, not means, so that ``workgroups.selectors.body_figures`` can add a body's
+        sub-bodies to it without weighting means."""
+        return (
+            self.counted_in_rollup().order_by().values("body_id")
+            .annotate(n=models.Count("id"), total=models.Sum("progress"))
+        )
 
     def with_related(self):
         return self.select_related("body", "action_line__goal__plan").prefetch_related(
@@ -280,6 +306,11 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def clean(self):
+        super().clean()
+        if error := status_progress_error(self.status, self.progress):
+            raise ValidationError(error)
 
     def is_overdue(self, today: dt.date) -> bool:
         return bool(self.due_date and self.due_date < today and self.status not in CLOSED_STATUSES)

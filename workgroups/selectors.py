@@ -2,9 +2,13 @@
 
 Roll-up formula (the only one; shown in the UI as ``ROLLUP_FORMULA``): the progress of a set of
 milestones (a goal, a body, a plan) is the plain mean of their ``progress`` over the milestones
-that are not cancelled; each milestone weighs the same. National implementation rate: rows
-``implemented`` divided by the rows that are not ``not_applicable``. Both are computed by the
-database on each read (``Avg``/``Count`` annotations) and never stored.
+that are not cancelled; each milestone weighs the same. Figures are per plan generation. A
+body's figure counts its own milestones and those of every body reporting to it, at any depth
+(``body_figures``: the CPTFWG's figure includes its sub-working groups'); its own milestones
+alone are shown beside it. Every page, the API and the exports read body figures from
+``body_figures`` and nowhere else. National implementation rate: rows ``implemented`` divided
+by the rows that are not ``not_applicable``. Both are computed by the database on each read
+(``Count``/``Sum``/``Avg`` aggregates) and never stored.
 """
 
 import datetime as dt
@@ -29,10 +33,20 @@ from workgroups.models import (
 )
 
 ROLLUP_FORMULA = (
-    "Progress = mean of the milestones' progress (0-100 %), each milestone counting once, "
-    "cancelled milestones excluded. National implementation rate = states 'implemented' ÷ "
-    "states not marked 'not applicable'."
+    "Progress = mean of the milestones' progress (0-100 %) in one plan, each milestone "
+    "counting once, cancelled milestones excluded; a body's figure includes the bodies "
+    "reporting to it (its own milestones alone are shown beside it). A completed milestone "
+    "is at 100 %. National implementation rate = states 'implemented' ÷ states not marked "
+    "'not applicable'."
 )
+
+# Why the public and member administrations see different counts, said where the figures are.
+AUDIENCE_NOTE = {
+    True: "Member view: these figures include milestones not yet published; the public "
+          "figures count published milestones only, so they can be lower or higher.",
+    False: "Public view: these figures count the published milestones only; member "
+           "administrations also see milestones not yet published.",
+}
 
 NOT_CANCELLED = ~Q(status=MilestoneStatus.CANCELLED)
 
@@ -88,21 +102,82 @@ def body_for(code: str) -> Body:
     return body
 
 
-def bodies_with_counts(user):
-    visible = milestones_visible_to(user)
-    return (
-        Body.objects.select_related("reports_to")
-        .annotate(
-            milestone_count=Count("milestones", filter=Q(milestones__in=visible)),
-            progress=Avg(
-                "milestones__progress", filter=Q(milestones__in=visible) & Q(
-                    milestones__status__in=[s for s in MilestoneStatus.values
-                                            if s != MilestoneStatus.CANCELLED]
-                )
-            ),
-        )
-        .order_by("code")
-    )
+class Figure(NamedTuple):
+    """Counted milestones and their mean progress (None when there is none)."""
+
+    count: int
+    progress: float | None
+
+    @classmethod
+    def of(cls, count: int, total: int) -> "Figure":
+        return cls(count, total / count if count else None)
+
+
+class BodyFigure(NamedTuple):
+    """A body's roll-up in one plan: with everything reporting to it, and alone."""
+
+    code: str
+    name: str
+    overall: Figure
+    alone: Figure
+    sub_bodies: int  # bodies reporting to it, at any depth, with counted milestones
+
+    @property
+    def differs(self) -> bool:
+        return self.overall != self.alone
+
+
+def _descendants(parent_of: dict[int, int | None]) -> dict[int, list[int]]:
+    children: dict[int | None, list[int]] = {}
+    for body_id, parent_id in parent_of.items():
+        children.setdefault(parent_id, []).append(body_id)
+    out: dict[int, list[int]] = {}
+    for body_id in parent_of:
+        found, stack = [], list(children.get(body_id, []))
+        while stack:  # ``Body`` forbids reporting to itself; a longer cycle is not followed
+            child = stack.pop()
+            if child in found or child == body_id:
+                continue
+            found.append(child)
+            stack.extend(children.get(child, []))
+        out[body_id] = found
+    return out
+
+
+def body_figures(milestones) -> dict[int, BodyFigure]:
+    """THE body roll-up: body id -> ``BodyFigure`` over ``milestones`` (already scoped to the
+    viewer and the plan). Two queries whatever the size: the sums per owner body, and the
+    hierarchy. Bodies without any counted milestone, alone or below, are left out."""
+    sums = {row["body_id"]: (row["n"], row["total"] or 0)
+            for row in milestones.rollup_sums_by_body()}
+    tree = {pk: (parent, code, name) for pk, parent, code, name in
+            Body.objects.values_list("id", "reports_to_id", "code", "name")}
+    parent_of = {pk: parent for pk, (parent, _code, _name) in tree.items()}
+    figures = {}
+    for body_id, below in _descendants(parent_of).items():
+        own_n, own_total = sums.get(body_id, (0, 0))
+        n = own_n + sum(sums.get(b, (0, 0))[0] for b in below)
+        if not n:
+            continue
+        total = own_total + sum(sums.get(b, (0, 0))[1] for b in below)
+        figures[body_id] = BodyFigure(
+            code=tree[body_id][1], name=tree[body_id][2], overall=Figure.of(n, total),
+            alone=Figure.of(own_n, own_total),
+            sub_bodies=sum(1 for b in below if b in sums))
+    return figures
+
+
+def plan_body_figures(user, plan: Plan | None) -> dict[int, BodyFigure]:
+    return body_figures(plan_milestones(user, plan))
+
+
+def bodies_with_counts(user, plan: Plan | None):
+    """Every body with its ``figure`` (``BodyFigure`` or None) in ``plan``."""
+    figures = plan_body_figures(user, plan)
+    bodies = list(Body.objects.select_related("reports_to").order_by("code"))
+    for body in bodies:
+        body.figure = figures.get(body.pk)
+    return bodies
 
 
 def body_chairs(body: Body, day: dt.date | None = None):
@@ -206,12 +281,12 @@ def dashboard(user, plan: Plan | None, filters: DashboardFilters, today: dt.date
            for value in MilestoneStatus.values},
     )
     counts = {value: board.overall.pop(f"status_{value}") for value in MilestoneStatus.values}
-    board.by_body = list(
-        milestones.values("body__code", "body__name")
-        .annotate(count=Count("id", filter=NOT_CANCELLED), progress=Avg(
-            "progress", filter=NOT_CANCELLED))
-        .order_by("body__code")
-    )
+    figures = body_figures(milestones)
+    board.by_body = [
+        {"body__code": f.code, "body__name": f.name, "count": f.overall.count,
+         "progress": f.overall.progress, "figure": f}
+        for f in sorted(figures.values(), key=lambda f: f.code)
+    ]
     board.by_goal = list(
         milestones.values("action_line__goal__code", "action_line__goal__title")
         .annotate(count=Count("id", filter=NOT_CANCELLED), progress=Avg(

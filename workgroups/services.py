@@ -38,6 +38,7 @@ from workgroups.models import (
     NationalImplementation,
     ParticipationStatus,
     Watch,
+    status_progress_error,
 )
 
 logger = logging.getLogger(__name__)
@@ -139,6 +140,12 @@ def clean_milestone_changes(
     if start and due and due < start:
         errors["due_date"] = "The due date cannot be before the start date."
     effective = {k: v for k, v in changes.items() if getattr(current, k) != v}
+    if {"status", "progress"} & set(effective) and "progress" not in errors:
+        # Judged on the values the milestone will have, so "completed" alone on a milestone
+        # at 40 % is refused as firmly as "completed, 40"; a row already contradictory (an
+        # old import) may still change its dates.
+        errors.update(status_progress_error(
+            changes.get("status", current.status), changes.get("progress", current.progress)))
     if "status" in effective and not comment.strip():
         errors["comment"] = "Say in a few words why the status changes."
     if len(comment) > COMMENT_MAX:

@@ -16,3 +16,8 @@ class RecordsConfig(AppConfig):
         register_panel(my_action_items_panel)
         register_meeting_section(meeting_record_section)
         register_paper_listener(paper_changed)
+
+        from meetings.search import find_decisions
+        from secretariat.search import register_kind
+
+        register_kind("decisions", "Meeting decisions", find_decisions, position=40)

@@ -50,13 +50,20 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Agenda item {n}")
 
 
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
 def add_version(document: Document, content: bytes, filename: str, *, user=None, reason=""):
     last = document.versions.count()
     version = DocumentVersion(
         document=document, number=last + 1, original_filename=filename,
         sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-        content_type="application/pdf" if filename.endswith(".pdf") else
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content_type=CONTENT_TYPES.get(filename.rsplit(".", 1)[-1].lower(), CONTENT_TYPES["docx"]),
         uploaded_by=user, reason=reason,
     )
     version.file.save(filename, ContentFile(content), save=False)

@@ -50,7 +50,7 @@ def test_search_uses_the_gin_index_on_postgresql(indexed):
         cursor.execute("SET enable_seqscan = off")
         cursor.execute(
             "EXPLAIN SELECT id FROM meetings_document "
-            "WHERE search_vector @@ websearch_to_tsquery('simple', 'transit')"
+            "WHERE search_vector @@ websearch_to_tsquery('english', 'transit')"
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")

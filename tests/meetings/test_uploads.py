@@ -319,3 +319,65 @@ def test_form_with_one_bad_file_refuses_the_batch_with_a_field_error(
     assert Document.objects.count() == 0
     assert _storage_listing(media_root) == []
     assert len(_security_warnings(caplog)) == 1
+
+
+def test_a_good_and_a_bad_file_the_page_says_which_failed_and_that_nothing_was_kept(
+    client_for, chair, meeting, media_root
+):
+    """Given a batch of a good PDF, a disguised executable and a good Word file, when the
+    chair sends it from the browser form, then nothing is stored (all or nothing, as the page
+    says before sending) and the page names the refused file with its reason and lists the
+    two good ones as fine, not uploaded."""
+    client = client_for(chair)
+    form_page = client.get(reverse("meetings:upload", args=[meeting.pk])).content.decode()
+    assert "all or nothing" in form_page
+    response = client.post(
+        reverse("meetings:upload", args=[meeting.pk]),
+        {
+            "files": [SimpleUploadedFile("Agenda.pdf", PDF),
+                      SimpleUploadedFile("Setup.pdf", b"MZ" + bytes(300)),
+                      SimpleUploadedFile("Report.docx", samples.make_docx("Report"))],
+            "kind": "working_paper", "access_level": "members", "language": "en",
+            "embargo_level": "members",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].file_report[0] == ("Agenda.pdf", [])
+    assert response.context["form"].file_report[1][0] == "Setup.pdf"
+    assert response.context["form"].file_report[1][1]
+    page = response.content.decode()
+    report = page[page.index('id="file-report"'):]
+    report = report[:report.index("</section>")]
+    assert "<strong>Setup.pdf</strong> — refused: " in report and "not a PDF" in report
+    assert "Agenda.pdf — fine, not uploaded because another file was refused" in report
+    assert "Report.docx — fine, not uploaded" in report
+    assert Document.objects.count() == 0
+    assert _storage_listing(media_root) == []
+
+
+def test_a_file_the_service_refuses_is_named_and_the_batch_rolled_back(
+    client_for, chair, meeting, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from meetings import services
+
+    real = services.document_create
+
+    def refuse_the_second(**kwargs):
+        if kwargs["file"].name == "Second.pdf":
+            raise ValidationError("This meeting is closed to new papers.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "document_create", refuse_the_second)
+    response = client_for(chair).post(
+        reverse("meetings:upload", args=[meeting.pk]),
+        {"files": [SimpleUploadedFile("First.pdf", PDF), SimpleUploadedFile("Second.pdf", PDF)],
+         "kind": "working_paper", "access_level": "members", "language": "en",
+         "embargo_level": "members"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["files"]
+    assert "Second.pdf: This meeting is closed to new papers." in errors
+    assert any("First.pdf" in e and "Nothing was uploaded" in e for e in errors)
+    assert Document.objects.count() == 0

@@ -78,7 +78,10 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     body = factory.SubFactory(BodyFactory, code="CPTFWG")
     start_date = dt.date(2026, 1, 1)
     due_date = dt.date(2026, 12, 31)
-    progress = 0
+    status = "not_started"
+    # Completed implies 100 % (``status_progress_error``): a factory never makes the
+    # contradiction the services refuse.
+    progress = factory.LazyAttribute(lambda o: 100 if o.status == "completed" else 0)
     published = True
 
     @factory.post_generation

@@ -23,6 +23,7 @@ from workgroups.models import (
     Milestone,
     MilestoneStatus,
     NationalImplementation,
+    status_progress_error,
 )
 from workgroups.reporting.models import (
     DispatchStatus,
@@ -181,6 +182,8 @@ def _clean_entries(report: ProgressReport, values: dict[int, Any], *, complete: 
             isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100
         ):
             errors[key + "progress"] = "Progress is a whole number from 0 to 100."
+        elif coherence := status_progress_error(status, progress):
+            errors[key + "progress"] = coherence["progress"]
         if len(narrative) > NARRATIVE_MAX:
             errors[key + "narrative"] = f"Keep the narrative under {NARRATIVE_MAX} characters."
         if complete:

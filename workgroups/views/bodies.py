@@ -14,15 +14,19 @@ from workgroups.panels import body_panels_for
 from workgroups.services import watch_set
 
 
-def _body_rows(user, today) -> list:
-    bodies = list(selectors.bodies_with_counts(user))
+def _plan_id(request) -> int | None:
+    value = request.GET.get("plan", "")
+    return int(value) if value.isdigit() else None
+
+
+def _body_rows(user, plan, today) -> list:
+    bodies = selectors.bodies_with_counts(user, plan)
     chairs = {}
     for term in BodyChairTerm.objects.current_on(today).select_related("administration"):
         chairs.setdefault(term.body_id, {})[term.role] = term.administration
     for body in bodies:
         body.current_chair = chairs.get(body.pk, {}).get(ChairRole.CHAIR)
         body.current_vice_chair = chairs.get(body.pk, {}).get(ChairRole.VICE_CHAIR)
-        body.pct_class = selectors.percent_class(body.progress)
     # The hierarchy: DG meeting, then what reports to it, depth-first.
     children: dict = {}
     for body in bodies:
@@ -45,14 +49,19 @@ def body_list(request):
     """Bodies with their chairs and progress; the table is cached per plan data version
     (``workgroups.caching``) for each audience (members see unpublished milestones)."""
     today = timezone.localdate()
+    members = sees_unpublished(request.user)
+    plan = selectors.current_plan(request.user, _plan_id(request))
 
     def render_table() -> str:
         return render_to_string("workgroups/_body_table.html", {
-            "bodies": _body_rows(request.user, today), "formula": selectors.ROLLUP_FORMULA})
+            "bodies": _body_rows(request.user, plan, today), "plan": plan,
+            "formula": selectors.ROLLUP_FORMULA,
+            "audience_note": selectors.AUDIENCE_NOTE[members]})
 
     table, _hit = caching.cached(
-        "bodies", (sees_unpublished(request.user), today.isoformat()), render_table)
-    return render(request, "workgroups/body_list.html", {"table": table})
+        "bodies", (members, today.isoformat(), plan.pk if plan else None), render_table)
+    return render(request, "workgroups/body_list.html", {
+        "table": table, "plan": plan, "plans": selectors.plans_visible_to(request.user)})
 
 
 @require_safe
@@ -60,15 +69,27 @@ def body_page(request, code: str):
     body = selectors.body_for(code)
     today = timezone.localdate()
     terms, _ = selectors.body_chairs(body, today)
+    # Figures and milestones are those of one plan generation; the others are offered.
+    plan = selectors.current_plan(request.user, _plan_id(request))
+    plan_milestones = selectors.plan_milestones(request.user, plan)
+    figures = selectors.body_figures(plan_milestones)
     milestones = selectors.ordered_for_attention(
-        selectors.milestones_visible_to(request.user).filter(body=body).with_related(), today
+        plan_milestones.filter(body=body).with_related(), today
     )
     members = sees_unpublished(request.user)
+    sub_bodies = list(body.sub_bodies.order_by("code"))
+    for sub in sub_bodies:
+        sub.figure = figures.get(sub.pk)
     context = {
         "body": body,
+        "plan": plan,
+        "plans": selectors.plans_visible_to(request.user),
+        "figure": figures.get(body.pk),
+        "formula": selectors.ROLLUP_FORMULA,
+        "audience_note": selectors.AUDIENCE_NOTE[members],
         "terms": terms,
         "today": today,
-        "sub_bodies": body.sub_bodies.order_by("code"),
+        "sub_bodies": sub_bodies,
         "focal_points": selectors.body_focal_points(body) if members else [],
         "panels": body_panels_for(request, body),
         "milestones": milestones,

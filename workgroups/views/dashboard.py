@@ -70,6 +70,7 @@ def _dashboard_context(request, today, filters, rights, members) -> dict:
         "matrix_administrations": administrations,
         "implementation_statuses": ImplementationStatus.choices,
         "formula": selectors.ROLLUP_FORMULA,
+        "audience_note": selectors.AUDIENCE_NOTE[members],
         "today": today,
         "query": board.filters.as_query(),
     }
@@ -129,6 +130,10 @@ def export_csv(request):
     return response
 
 
+def _rounded(figure) -> float | None:
+    return round(figure.progress, 1) if figure.progress is not None else None
+
+
 @require_safe
 def export_xlsx(request):
     board, today = _board(request)
@@ -144,12 +149,16 @@ def export_xlsx(request):
     for row in _export_rows(board, today):
         sheet.append(xlsx_text_row(sheet, row))
     summary = workbook.create_sheet("Roll-up")
-    summary.append(["Body", "Milestones counted", "Progress (%)"])
+    summary.append([board.plan.title if board.plan else "No plan"])
+    summary.append(["Body", "Milestones counted", "Progress (%)", "Own milestones",
+                    "Own progress (%)"])
     for row in board.by_body:
-        summary.append([row["body__code"], row["count"],
-                        round(row["progress"], 1) if row["progress"] is not None else None])
+        figure = row["figure"]
+        summary.append([row["body__code"], figure.overall.count, _rounded(figure.overall),
+                        figure.alone.count, _rounded(figure.alone)])
     summary.append([])
     summary.append([selectors.ROLLUP_FORMULA])
+    summary.append([selectors.AUDIENCE_NOTE[sees_unpublished(request.user)]])
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(
