@@ -200,6 +200,7 @@ def test_head_answers_where_get_does(client_for, secretariat):
     ("secretariat", "put", "/api/v1/me/", 405),
     ("anonymous", "get", "/api/v1/me/", 401),
     ("anonymous", "post", "/api/v1/documents/", 401),
+    ("anonymous", "get", "/api/v1/meetings/?body=%00", 400),
 ])
 def test_api_errors_are_json_everywhere_under_api(who, method, path, status, personas,
                                                   client_for):
@@ -234,6 +235,28 @@ def test_password_reset_is_throttled_per_account_silently(client, db):
         assert response.status_code == 302
         assert response["Location"] == reverse("password_reset_done")
     assert len(mail.outbox) == rate
+
+
+@pytest.mark.parametrize("url", [
+    "/consultations/calendar.ics",
+    "/meetings/calendar.ics",
+    "/consultations/{pk}/event.ics",
+    "/consultations/feeds/not-a-token/calendar.ics",
+    "/bilaterals/feeds/not-a-token/calendar.ics",
+])
+def test_every_calendar_file_is_throttled_per_client(url, client, db):
+    """Each .ics is built from the database on request, and the private feeds' tokens must
+    not be guessable at full speed: 60 a minute per client, then 429, whatever the answer."""
+    from tests.consultations.factories import ConsultationFactory
+
+    consultation = ConsultationFactory()
+    url = url.format(pk=consultation.pk)
+    rate = _rate("consultation_feeds")
+    statuses = [client.get(url, REMOTE_ADDR="198.51.100.9").status_code
+                for _ in range(rate + 1)]
+    assert statuses[-1] == 429, url
+    assert set(statuses[:rate]) <= {200, 404} and 429 not in statuses[:rate], statuses
+    assert client.get(url, REMOTE_ADDR="198.51.100.10").status_code != 429
 
 
 def test_search_is_throttled_per_person(client_for, delegate, delegate_b):
