@@ -10,7 +10,7 @@ checks each response:
 - ``response_schema_conformance``: bodies match the documented schema;
 - ``negative_data_rejection``: input that breaks the schema is refused with a 4xx;
 - ``ignored_auth``: a 2xx with a token is refused once the token is removed or wrong;
-- ``positive_data_acceptance``: a request the schema allows is accepted (not on the five POSTs
+- ``positive_data_acceptance``: a request the schema allows is accepted (not on the six POSTs
   of ``ROW_REFERENCING_POSTS``, below);
 - and every other built-in check schemathesis has (the stateful ones, e.g. a deleted
   resource stays gone, a created one can be read back), in both phases.
@@ -55,12 +55,14 @@ EXCLUDED = []
 # request the schema allows is accepted") is skipped on the POSTs below. Their bodies name
 # other rows (a meeting id, a body or administration code, an operation slug, a decision id)
 # and a schema cannot say "an id that exists": a random one is refused with 400 "does not
-# exist", which is the right answer. The query filters, which take any id, are checked.
+# exist", which is the right answer; the token exchange likewise names an account and its
+# password, and a schema-valid pair that is not one is a 400 "Unable to log in". The query
+# filters, which take any id, are checked.
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 ROW_REFERENCING_POSTS = {
     "/api/v1/action-items/", "/api/v1/chair-terms/", "/api/v1/documents/",
-    "/api/v1/meetings/", "/api/v1/seizure-reports/",
+    "/api/v1/meetings/", "/api/v1/seizure-reports/", "/api/v1/auth/token/",
 }
 
 
