@@ -15,7 +15,7 @@ from meetings import delivery, selectors, services
 from meetings.authoring_api import MeetingAuthoringMixin, MeetingStateSerializer
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
-from secretariat.api import BooleanFilter, YearFilter
+from secretariat.api import BooleanFilter, IdFilter, YearFilter
 from secretariat.openapi import ErrorDetailSerializer
 from secretariat.security_log import client_ip
 from secretariat.throttles import PortalScopedRateThrottle
@@ -62,6 +62,9 @@ class MeetingFilter(django_filters.FilterSet):
     body = django_filters.CharFilter(field_name="body__code", lookup_expr="iexact")
     year = YearFilter(field_name="start_date", lookup_expr="year")
     upcoming = BooleanFilter(method="filter_upcoming")
+    # Ids, not choices of existing rows: an id no row has is an empty list (so the API
+    # accepts everything its schema allows), not "Select a valid choice".
+    host = IdFilter(field_name="host_id")
 
     class Meta:
         model = Meeting
@@ -167,6 +170,9 @@ class VersionUploadSerializer(serializers.Serializer):
 
 
 class DocumentFilter(django_filters.FilterSet):
+    meeting = IdFilter(field_name="meeting_id")
+    agenda_item = IdFilter(field_name="agenda_item_id")
+
     class Meta:
         model = Document
         fields = ["meeting", "agenda_item", "kind", "language", "access_level", "minutes_state"]

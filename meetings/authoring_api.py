@@ -24,20 +24,13 @@ from meetings.models import (
     Session,
     Visibility,
 )
+from secretariat.api import if_match_version
 from secretariat.models import Administration
 from secretariat.openapi import ErrorDetailSerializer
 from workgroups.models import Body
 
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                             description='The ETag of the GET, e.g. "3".')
-
-
-def parse_if_match(header: str | None) -> int | None:
-    value = (header or "").strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    value = value.strip('"')
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _django_errors(exc: DjangoValidationError):
@@ -54,12 +47,14 @@ def run(call):
         raise PermissionDenied(str(exc)) from exc
 
 
-def precondition(request) -> tuple[int | None, Response | None]:
+def precondition(request, row) -> tuple[int | None, Response | None]:
+    """The version ``If-Match`` expects of ``row`` (``*``: whatever it is now), or the 428/412
+    refusal."""
     header = request.headers.get("If-Match")
     if not header:
         return None, Response({"detail": "Send If-Match with the ETag of your GET."},
                               status=status.HTTP_428_PRECONDITION_REQUIRED)
-    expected = parse_if_match(header)
+    expected = if_match_version(header, row.version)
     if expected is None:
         return None, Response({"detail": 'If-Match must be an ETag like "3".'},
                               status=status.HTTP_412_PRECONDITION_FAILED)
@@ -154,7 +149,7 @@ class MeetingAuthoringMixin:
         meeting = self.get_object()
         if not authoring.ChairRights(request.user).runs(meeting.body_id):
             raise PermissionDenied("Only the secretariat and the body's chair run its meetings.")
-        expected, refusal = precondition(request)
+        expected, refusal = precondition(request, meeting)
         if refusal:
             return refusal
         payload = MeetingPatchSerializer(data=request.data, partial=True)
@@ -247,7 +242,7 @@ class SessionViewSet(NestedMixin, viewsets.ModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         session = self.get_object()
         self.check_runner()
-        expected, refusal = precondition(request)
+        expected, refusal = precondition(request, session)
         if refusal:
             return refusal
         payload = self.get_serializer(session, data=request.data, partial=True)
@@ -343,7 +338,7 @@ class AgendaItemViewSet(NestedMixin, viewsets.ModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
         self.check_runner()
-        expected, refusal = precondition(request)
+        expected, refusal = precondition(request, item)
         if refusal:
             return refusal
         payload = self.get_serializer(item, data=request.data, partial=True)

@@ -277,7 +277,10 @@ def document_upload(request, pk: int):
         else:
             messages.success(request, f"{len(created)} document(s) uploaded.")
             return redirect("meetings:detail", pk=meeting.pk)
-    return render(request, "meetings/document_upload.html", {"meeting": meeting, "form": form})
+    # A refused upload (a file, a level above the uploader's clearance) is a 400 with the
+    # form and its field errors, as the API answers; nothing was stored.
+    return render(request, "meetings/document_upload.html", {"meeting": meeting, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -3,6 +3,7 @@
 One place for each rule, so a permission test of this module speaks for the whole portal.
 """
 
+from collections.abc import Callable
 from enum import IntEnum
 
 from secretariat.models import Role
@@ -80,16 +81,30 @@ def clearance_of(user) -> Clearance:
 
 
 # --- Second factor (issue 10) -------------------------------------------------------------------
+# The core decides for the secretariat and the admin; whether someone holds a chair is known
+# only to ``workgroups`` (dated ``BodyChairTerm`` rows), which the core cannot import. So
+# ``workgroups`` registers a rule here in its ``AppConfig.ready``: ``rule(user) -> bool``,
+# asked at the moment of each login and request, like every other time-dependent right.
+SecondFactorRule = Callable[..., bool]
+_second_factor_rules: list[SecondFactorRule] = []
+
+
+def register_second_factor_rule(rule: SecondFactorRule) -> SecondFactorRule:
+    if rule not in _second_factor_rules:
+        _second_factor_rules.append(rule)
+    return rule
 
 
 def must_use_second_factor(user) -> bool:
-    """Who must have a second factor before reaching any page: the secretariat, chair-country
-    staff, and anyone who can open the Django admin (``is_staff``/superuser). Everyone else
-    may enrol; once enrolled, they are asked for it too (``secretariat.mfa``).
-
-    "Chair" is the role label today. When chair rights come from dated chair terms, this is
-    the one line to change: ask whether the person holds (or is about to hold) a term.
+    """Who must have a second factor before reaching any page: the secretariat, anyone who
+    can open the Django admin (``is_staff``/superuser), and chair-country staff: the staff
+    of an administration that holds a chair term at this instant (the rule ``workgroups``
+    registers). The "chair" role label alone requires nothing: a former chair's staff read
+    like delegates and log in like them. Everyone else may enrol; once enrolled, they are
+    asked for it too (``secretariat.mfa``).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_staff or user.is_superuser or role_of(user) in {Role.SECRETARIAT, Role.CHAIR}
+    if user.is_staff or user.is_superuser or role_of(user) == Role.SECRETARIAT:
+        return True
+    return any(rule(user) for rule in _second_factor_rules)

@@ -151,6 +151,30 @@ def portal_exception_handler(exc, context):
     return exception_handler(exc, context)
 
 
+# --- Preconditions shared by the apps' APIs --------------------------------------------------
+
+
+def if_match_version(header: str, current: int) -> int | None:
+    """The version an ``If-Match`` header expects of a row now at ``current``; None when the
+    header is malformed (every ETag of the portal is ``"<version>"``).
+
+    RFC 9110 13.1.1: ``*`` matches any current representation, and a list matches when one
+    of its tags does; a list that names only other versions expects one of them (stale: 412).
+    """
+    values = [v.strip() for v in header.split(",") if v.strip()]
+    if values == ["*"]:
+        return current
+    versions = []
+    for value in values:
+        value = value.removeprefix("W/").strip('"')
+        if not value.isdigit() or len(value) >= 10:
+            return None
+        versions.append(int(value))
+    if not versions:
+        return None
+    return current if current in versions else versions[0]
+
+
 # --- Filters shared by the apps' APIs ---------------------------------------------------------
 
 
@@ -177,6 +201,22 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=DB_INT_MAX, **kwargs)
+
+
+class _ChoicesField(forms.MultipleChoiceField):
+    """Several choices; an empty value (``status=``, what an empty list serialises to) is no
+    choice, not an invalid one."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = [v for v in value if v != ""]
+        return super().clean(value)
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """``status=a&status=b``: rows with any of them; ``status=`` is no filter."""
+
+    field_class = _ChoicesField
 
 
 class _TrueFalseField(forms.NullBooleanField):

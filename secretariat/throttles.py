@@ -21,7 +21,14 @@ class ClientIpMixin:
 
 
 class PortalScopedRateThrottle(ClientIpMixin, ScopedRateThrottle):
-    """``throttle_scope`` on a DRF view; per user when logged in, else per client address."""
+    """``throttle_scope`` on a DRF view; per user when logged in, else per client address.
+
+    The key is the one ``limit`` uses for the same scope with ``user_ident``, so a page and
+    an API endpoint under one scope (uploads: the web form and ``POST /api/v1/documents/``)
+    share one allowance instead of giving two."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": user_ident(request)}
 
 
 class ScopeThrottle(ClientIpMixin, SimpleRateThrottle):

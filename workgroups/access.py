@@ -109,6 +109,13 @@ class ChairRights:
         return self.secretariat or self.dg_chair or body_id in self.body_ids
 
 
+def holds_chair_term(user, at=None) -> bool:
+    """Is ``user`` chair-country staff at ``at`` (now by default): staff of an administration
+    holding a chair term of any body? Such people must use a second factor
+    (``secretariat.access.must_use_second_factor``); the answer changes with the terms."""
+    return bool(held_terms(user, at))
+
+
 def may_run_body(user, body_id: int | None, at=None) -> bool:
     """May ``user`` run this body's business at instant ``at`` (now by default)?"""
     return ChairRights(user, at).runs(body_id)

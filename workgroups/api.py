@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from secretariat.api import BooleanFilter, IdFilter
+from secretariat.api import BooleanFilter, ChoicesFilter, IdFilter, if_match_version
 from secretariat.models import Administration
 from secretariat.openapi import ErrorDetailSerializer
 from secretariat.pagination import CountWhenNeededPagination
@@ -164,7 +164,7 @@ class MilestoneFilter(django_filters.FilterSet):
     body = django_filters.CharFilter(field_name="body__code")
     lead_administration = django_filters.CharFilter(field_name="lead_administrations__code")
     plan = IdFilter(field_name="action_line__goal__plan")
-    status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
+    status = ChoicesFilter(choices=MilestoneStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     overdue = BooleanFilter(method="filter_overdue")
@@ -222,28 +222,6 @@ def _iso(day):
 
 def _etag(milestone: Milestone) -> str:
     return f'"{milestone.version}"'
-
-
-def _parse_if_match(header: str, current: int) -> int | None:
-    """The version the client expects, or None when the header is malformed.
-
-    RFC 9110 13.1.1: ``*`` matches any current representation, and a list matches when one
-    of its tags does; a list that names other versions expects one of them (stale: 412).
-    """
-    values = [v.strip() for v in header.split(",")]
-    if values == ["*"]:
-        return current
-    versions = []
-    for value in values:
-        if value.startswith("W/"):
-            value = value[2:]
-        value = value.strip('"')
-        if not value.isdigit():
-            return None
-        versions.append(int(value))
-    if not versions:
-        return None
-    return current if current in versions else versions[0]
 
 
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -306,7 +284,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                 {"detail": "Send If-Match with the milestone's ETag."},
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
-        expected = _parse_if_match(if_match, milestone.version)
+        expected = if_match_version(if_match, milestone.version)
         if expected is None:
             return Response({"detail": "If-Match must be an ETag like \"3\"."},
                             status=status.HTTP_412_PRECONDITION_FAILED)

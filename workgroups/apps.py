@@ -24,5 +24,10 @@ class WorkgroupsConfig(AppConfig):
         from workgroups.access import chair_lines, me_chairs
 
         register_profile_lines(chair_lines)
+
+        from secretariat.access import register_second_factor_rule
+        from workgroups.access import holds_chair_term
+
+        register_second_factor_rule(holds_chair_term)
         if me_chairs not in ME_EXTRAS:
             ME_EXTRAS.append(me_chairs)

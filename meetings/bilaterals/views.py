@@ -16,6 +16,7 @@ from meetings.bilaterals import ical, selectors, services
 from meetings.bilaterals.forms import ProposeForm, RequestForm
 from meetings.bilaterals.models import Bilateral, DelegationFeed, Room
 from meetings.models import Delegation, Meeting
+from secretariat.ical import throttled
 from secretariat.models import Partner
 from secretariat.security_log import log_event
 
@@ -170,6 +171,10 @@ def answer_view(request, pk: int):
 def feed(request, token: str):
     """A delegation's bilaterals as iCalendar: scheduled ones, and cancelled ones that were
     scheduled (so calendar apps remove them). Nothing of other delegations."""
+    # Like every calendar file: a per-client limit, counted before the token is looked up,
+    # so guessing tokens is as slow as reading feeds (issue 10).
+    if limited := throttled(request):
+        return limited
     found = (DelegationFeed.objects.select_related("delegation__administration",
                                                     "delegation__meeting__body")
              .filter(token=token[:64]).first())

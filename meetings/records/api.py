@@ -36,6 +36,7 @@ from meetings.records.models import (
     OwnerKind,
 )
 from secretariat.access import Clearance, clearance_of
+from secretariat.api import ChoicesFilter, IdFilter, if_match_version
 from secretariat.models import Administration
 from secretariat.openapi import ErrorDetailSerializer
 from workgroups.access import ChairRights
@@ -45,21 +46,16 @@ IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=T
                             description='The ETag of the GET, e.g. "3".')
 
 
-def _parse_if_match(header: str) -> int | None:
-    value = header.strip().removeprefix("W/").strip('"')
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 def _django_errors(exc: DjangoValidationError):
     return exc.message_dict if hasattr(exc, "error_dict") else exc.messages
 
 
-def _if_match(request) -> int | Response:
+def _if_match(request, row) -> int | Response:
     header = request.headers.get("If-Match")
     if not header:
         return Response({"detail": "Send If-Match with the ETag of the GET."},
                         status=status.HTTP_428_PRECONDITION_REQUIRED)
-    expected = _parse_if_match(header)
+    expected = if_match_version(header, row.version)
     if expected is None:
         return Response({"detail": 'If-Match must be an ETag like "3".'},
                         status=status.HTTP_412_PRECONDITION_FAILED)
@@ -268,7 +264,7 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         decision = self.get_object()
         if not may_record(request.user, decision.meeting):
             raise PermissionDenied("Only the secretariat and the body's chair edit decisions.")
-        expected = _if_match(request)
+        expected = _if_match(request, decision)
         if isinstance(expected, Response):
             return expected
         payload = DecisionPatchSerializer(data=request.data)
@@ -359,11 +355,11 @@ class ActionItemFilter(django_filters.FilterSet):
     owner = django_filters.CharFilter(
         method="filter_owner",
         help_text="A body code (CPTFWG), an administration code (MY), SECRETARIAT, or me.")
-    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices)
+    status = ChoicesFilter(choices=ActionStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    meeting = django_filters.NumberFilter(field_name="meeting_id", min_value=1,
-                                          max_value=2**31 - 1)
+    # Any id: one that no meeting has is an empty list, not an error.
+    meeting = IdFilter(field_name="meeting_id")
 
     class Meta:
         model = ActionItem
@@ -434,7 +430,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         item = self.get_object()
         if not may_record(request.user, item.meeting):
             raise PermissionDenied("Only the secretariat and the body's chair edit action items.")
-        expected = _if_match(request)
+        expected = _if_match(request, item)
         if isinstance(expected, Response):
             return expected
         payload = ActionItemPatchSerializer(data=request.data)

@@ -313,7 +313,7 @@ def test_form_with_one_bad_file_refuses_the_batch_with_a_field_error(
             "embargo_level": "members",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors["files"]
     assert any("evil.pdf" in e and "not a PDF" in e for e in errors)
     assert Document.objects.count() == 0

@@ -63,3 +63,25 @@ def test_action_item_filters(personas, built, client_for):
                                   "owner_kind": "secretariat", "due_date": "2025-01-01"},
         content_type="application/json")
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_if_match_star_matches_any_current_version(secretariat, built, client_for):
+    """RFC 9110 13.1.1: ``If-Match: *`` matches whatever the current version is (it used to
+    answer 412, as a malformed tag); a list matches when one of its tags is current."""
+    client = client_for(secretariat)
+    url = f"/api/v1/action-items/{built.actions['2'].pk}/"
+    ok = client.patch(url, {"status": "done"}, content_type="application/json",
+                      HTTP_IF_MATCH="*")
+    assert ok.status_code == 200, ok.content
+    assert ok["ETag"] == '"2"'
+    listed = client.patch(url, {"status": "open"}, content_type="application/json",
+                          HTTP_IF_MATCH='"1", W/"2"')
+    assert listed.status_code == 200 and listed.json()["status"] == "open"
+    base = f"/api/v1/meetings/{built.meeting.pk}/decisions/"
+    created = client.post(base, {"agenda_item": built.items["2"].pk, "kind": "noted",
+                                 "text": "The Meeting noted it."},
+                          content_type="application/json")
+    changed = client.patch(f"{base}{created.json()['id']}/", {"kind": "endorsed"},
+                           content_type="application/json", HTTP_IF_MATCH="*")
+    assert changed.status_code == 200 and changed.json()["kind"] == "endorsed"

@@ -1,6 +1,8 @@
 """T11: the second factor. These tests log in through the real pages (no harness shortcut)."""
 
+import datetime as dt
 import logging
+import zoneinfo
 
 import pytest
 import time_machine
@@ -11,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.access import must_use_second_factor
 from secretariat.models import Role
-from tests.factories import TEST_PASSWORD, make_person
+from tests.factories import TEST_PASSWORD, AdministrationFactory, make_person
 from tests.mfa import code_from_key, key_from_setup_page
 
 pytestmark = pytest.mark.real_second_factor
@@ -56,6 +58,76 @@ def test_the_secretariat_and_chair_staff_must_enrol_and_reach_nothing_before(who
     _enrol(client)
     assert client.get("/accounts/profile/").status_code == 200
     assert TOTPDevice.objects.get(user=user).confirmed
+
+
+# --- Chair-country staff: decided by the chair terms at the moment of the login and request ----
+# A term of the CPTFWG from 1 June 2027 to 31 May 2028 (both days inclusive, judged in Jakarta).
+TERM_START, TERM_END = dt.date(2027, 6, 1), dt.date(2028, 5, 31)
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def _at(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=JAKARTA)
+
+
+@pytest.fixture
+def cambodia_term(db):
+    from tests.workgroups.factories import BodyFactory, ChairTermFactory
+    from workgroups.models import ChairRole
+
+    cambodia = AdministrationFactory(code="KH", country="Cambodia", time_zone="Asia/Phnom_Penh")
+    ChairTermFactory(body=BodyFactory(code="CPTFWG"), administration=cambodia,
+                     role=ChairRole.CHAIR, start_on=TERM_START, end_on=TERM_END)
+    return cambodia
+
+
+@pytest.mark.parametrize("role", [Role.CHAIR, Role.DELEGATE])
+def test_chair_country_staff_must_enrol_only_while_the_term_runs(role, cambodia_term, client):
+    """Staff of the administration holding a chair term, whatever their role label; the
+    last minute before the term and the first after it they log in like any delegate."""
+    user = make_person(f"staff.{role}", role, administration=cambodia_term)
+    outside = [_at(TERM_START - dt.timedelta(days=1), 23) + dt.timedelta(minutes=59),
+               _at(TERM_END + dt.timedelta(days=1), 0)]
+    inside = [_at(TERM_START, 0), _at(TERM_END, 23) + dt.timedelta(minutes=59)]
+    for instant in outside:
+        with time_machine.travel(instant, tick=False):
+            assert not must_use_second_factor(user), instant
+            _password_login(client, user)
+            assert client.get("/accounts/profile/").status_code == 200, instant
+            client.post(reverse("logout"))
+    for instant in inside:
+        with time_machine.travel(instant, tick=False):
+            assert must_use_second_factor(user), instant
+            _password_login(client, user)
+            response = client.get("/accounts/profile/")
+            assert response["Location"].startswith("/accounts/two-factor/setup/"), instant
+            client.post(reverse("logout"))
+
+
+def test_a_session_opened_before_the_term_must_enrol_once_the_term_starts(cambodia_term, client):
+    """Computed at each request, not only at login: the session of the day before is sent
+    to enrolment as the term begins."""
+    user = make_person("staff.kh", Role.CHAIR, administration=cambodia_term)
+    with time_machine.travel(_at(TERM_START - dt.timedelta(days=1), 23)
+                             + dt.timedelta(minutes=50), tick=False):
+        _password_login(client, user)
+        assert client.get("/meetings/").status_code == 200
+    with time_machine.travel(_at(TERM_START, 0) + dt.timedelta(minutes=5), tick=False):
+        assert client.get("/meetings/")["Location"].startswith("/accounts/two-factor/setup/")
+
+
+def test_the_chair_label_without_a_current_term_requires_nothing(vietnam):
+    """A former chair's staff (the label stays on the account) read and log in like
+    delegates: no term, no requirement."""
+    from tests.workgroups.factories import BodyFactory, ChairTermFactory
+
+    ChairTermFactory(body=BodyFactory(code="DG"), administration=vietnam,
+                     start_on=dt.date(2024, 6, 1), end_on=dt.date(2025, 5, 31))
+    former = make_person("former.vn", Role.CHAIR, administration=vietnam)
+    with time_machine.travel(_at(dt.date(2025, 5, 31)), tick=False):
+        assert must_use_second_factor(former)
+    with time_machine.travel(_at(dt.date(2025, 6, 1)), tick=False):
+        assert not must_use_second_factor(former)
 
 
 def test_anyone_who_can_reach_the_admin_must_enrol(delegate, client):
@@ -187,9 +259,9 @@ def test_only_the_secretariat_may_reset(chair, delegate):
     assert "Only the ASEAN Secretariat" in sent[0]
 
 
-def test_in_debug_enrolment_is_not_forced_and_every_page_says_so(settings, client, vietnam):
+def test_in_debug_enrolment_is_not_forced_and_every_page_says_so(settings, client, chair):
     settings.DEBUG = True
-    user = make_person("chair.demo", Role.CHAIR, administration=vietnam)
+    user = chair
     _password_login(client, user)
     response = client.get("/meetings/")
     assert response.status_code == 200

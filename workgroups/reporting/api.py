@@ -4,9 +4,11 @@ A delegate (or chair-country staff) sees their own administration's reports, the
 all of them, anyone else an empty list; another administration's report is a 404.
 """
 
+import django_filters
 from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
+from secretariat.api import IdFilter
 from workgroups.reporting.models import ProgressReport, ReportEntry
 
 
@@ -32,9 +34,18 @@ class ProgressReportSerializer(serializers.ModelSerializer):
                   "submitted_at", "late", "entries"]
 
 
+class ProgressReportFilter(django_filters.FilterSet):
+    # An id no cycle has is an empty list, not "Select a valid choice".
+    cycle = IdFilter(field_name="cycle_id")
+
+    class Meta:
+        model = ProgressReport
+        fields = ["state", "cycle"]
+
+
 class ProgressReportViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgressReportSerializer
-    filterset_fields = ["state", "cycle"]
+    filterset_class = ProgressReportFilter
 
     def get_queryset(self):
         # 3 queries for a page whatever its size: count, reports (+cycle, administration),
