@@ -11,9 +11,10 @@ the whole middleware stack. Numbers are relative: wrk shares the cores with the 
 with whatever else the machine runs). Never asserted in tests; reported in closing notes.
 
 Environment: BENCH_SECONDS (per measurement, default 3), BENCH_REPEAT (3), BENCH_DB
-(portal_bench; the tenth is ``<BENCH_DB>_tenth``), BENCH_REDIS_URL (its db is FLUSHED before
-each scale), BENCH_ADMIN_DATABASE_URL, BENCH_ONLY (a substring of page names to measure),
-BENCH_SCALES ("full,tenth").
+(portal_bench; the tenth is ``<BENCH_DB>_tenth``), BENCH_REDIS_URL (the bench's own keys,
+``bench:*``, are deleted before each scale), BENCH_ADMIN_DATABASE_URL, BENCH_ONLY (a
+substring of page names to measure), BENCH_SCALES ("full,tenth"), BENCH_JSON (a file for
+the raw results).
 """
 
 import json
@@ -141,7 +142,8 @@ def _ms(text: str) -> float:
 
 
 def wrk(path: str, header: str | None) -> dict:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "30s",
+               "--latency"]
     if header:
         command += ["-H", header]
     output = subprocess.run([*command, BASE + path], capture_output=True, text=True).stdout
@@ -149,6 +151,8 @@ def wrk(path: str, header: str | None) -> dict:
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if not rate or os.environ.get("BENCH_VERBOSE"):
+        print(output, file=sys.stderr, flush=True)
     return {
         "rate": float(rate.group(1)) if rate else 0.0,
         "p50": _ms(p50.group(1)) if p50 else float("nan"),
@@ -170,7 +174,9 @@ def status_of(path: str, header: str | None) -> int:
 
 def measure(db: str, targets: list) -> dict:
     """{name: {"rate", "ratio", "p50", "p99", "errors"} medians, or {"skipped": reason}}."""
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter("bench:*"):  # the bench's own keys only (tests.bench_settings)
+        client.delete(key)
     chair, delegate, staff, token, meeting = manage(
         db, "shell", "-v", "0", "-c", CREDENTIALS).split()
     headers = {

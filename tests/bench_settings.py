@@ -9,3 +9,6 @@ REST_FRAMEWORK = {
         REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "1000000/min"  # noqa: F405
     ),
 }
+# Its own keys, so that a bench sharing a Redis database with a test run never hands either
+# the other's entries (the data versions have fixed names).
+CACHES["default"]["KEY_PREFIX"] = "bench"  # noqa: F405
