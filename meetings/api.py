@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from meetings import delivery, selectors, services
 from meetings.authoring_api import MeetingAuthoringMixin, MeetingStateSerializer
+from meetings.caching import MEETINGS
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
 from secretariat.api import BooleanFilter, IdFilter, YearFilter
@@ -85,6 +86,14 @@ class MeetingViewSet(MeetingAuthoringMixin, mixins.CreateModelMixin, mixins.Upda
     filterset_class = MeetingFilter
     # Queries per page: count, meetings with body and host, host name history.
     queryset = Meeting.objects.with_related().order_by("-start_date")
+
+    def list(self, request, *args, **kwargs):
+        """The same for every caller (meetings are public): cached per version of the
+        meetings' data (``meetings.caching``), keyed by the whole URI (the filters, and the
+        host and scheme of the next/previous links)."""
+        return Response(MEETINGS.cached(
+            ("api-list", request.build_absolute_uri()),
+            lambda: super(MeetingViewSet, self).list(request, *args, **kwargs).data))
 
     def retrieve(self, request, *args, **kwargs):
         meeting = self.get_object()

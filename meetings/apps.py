@@ -6,6 +6,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings and documents"
 
     def ready(self):
+        from meetings.caching import connect_signals
         from meetings.home import (
             body_meetings_panel,
             milestone_evidence_panel,
@@ -14,6 +15,7 @@ class MeetingsConfig(AppConfig):
         from secretariat.home import register_panel
         from workgroups.panels import register_body_panel, register_milestone_panel
 
+        connect_signals()
         register_panel(next_meetings_panel)
         register_body_panel(body_meetings_panel)
         register_milestone_panel(milestone_evidence_panel)

@@ -3,12 +3,21 @@ meetings of a body on its page, and the documents cited as evidence on a milesto
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from meetings.caching import MEETINGS
 from meetings.selectors import evidence_of_milestone, upcoming_meetings
 from workgroups.access import rights_for
 
 
 def next_meetings_panel(request) -> dict:
+    """The same for everyone: cached per version of the meetings' data, day and zone."""
+    return MEETINGS.cached(
+        ("next-panel", timezone.localdate().isoformat(), timezone.get_current_timezone_name()),
+        _next_meetings_panel)
+
+
+def _next_meetings_panel() -> dict:
     return {
         "title": "Next meetings",
         "items": [

@@ -38,6 +38,14 @@ class MeetingStatus(models.TextChoices):
 
 
 class MeetingQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """An UPDATE sends no signal: make the cached meeting lists unreachable here."""
+        from meetings.caching import MEETINGS
+
+        changed = super().update(**kwargs)
+        MEETINGS.bump()
+        return changed
+
     def with_related(self):
         return self.select_related("body", "host").prefetch_related("host__names")
 

@@ -5,11 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings import delivery, selectors, services
+from meetings.caching import MEETINGS
 from meetings.forms import (
     DocumentUploadForm,
     DocumentVersionForm,
@@ -36,15 +39,30 @@ def meeting_list(request):
     if form.is_valid():
         body_code = form.cleaned_data["body"] or None
         year = form.cleaned_data["year"]
-    meetings = selectors.meeting_list(body_code=body_code, year=year)
     today = timezone.localdate()
+
+    def tables() -> tuple:
+        # The same for every viewer: rendered once per version of the meetings' data, for
+        # logged-in viewers too (anonymous ones get the whole page from cache_public_page).
+        meetings = selectors.meeting_list(body_code=body_code, year=year)
+        upcoming, past = list(meetings.upcoming(today)), list(meetings.past(today))
+        return upcoming, past, *(
+            render_to_string("meetings/_meeting_table.html",
+                             {"meetings": rows, "caption": caption}) if rows else ""
+            for rows, caption in ((upcoming, "Upcoming meetings"), (past, "Past meetings")))
+
+    upcoming, past, upcoming_table, past_table = MEETINGS.cached(
+        ("list", body_code, year, today.isoformat(), timezone.get_current_timezone_name()),
+        tables)
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "form": form,
-            "upcoming": list(meetings.upcoming(today)),
-            "past": list(meetings.past(today)),
+            "upcoming": upcoming,
+            "past": past,
+            "upcoming_table": mark_safe(upcoming_table),  # noqa: S308 (rendered by Django)
+            "past_table": mark_safe(past_table),  # noqa: S308 (rendered by Django)
         },
     )
 

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers asked several times per page (chair terms) computed once (issue 14).
+    "secretariat.request_memo.RequestMemoMiddleware",
     "secretariat.middleware.SessionLifetimeMiddleware",
     # After the password, the second factor (secretariat.mfa): nothing else until verified.
     "secretariat.mfa.SecondFactorMiddleware",

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from secretariat.access import administration_id_of, is_member_staff, is_secretariat, role_of
 from secretariat.models import Role
+from secretariat.request_memo import memo
 from workgroups.models import Body, BodyChairTerm, ChairRole, Milestone
 
 MEMBER_ROLES = {Role.SECRETARIAT, Role.CHAIR, Role.DELEGATE}
@@ -64,13 +65,18 @@ def held_terms(user, at=None) -> list[HeldTerm]:
     if adm_id is None or not is_member_staff(user):
         return []
     day = term_day(at)
-    rows = (
-        BodyChairTerm.objects.current_on(day)
-        .filter(administration_id=adm_id, role=ChairRole.CHAIR)
-        .order_by("body__code")
-        .values_list("body_id", "body__code", "body__name", "body__kind", "end_on")
-    )
-    return [HeldTerm(*row) for row in rows]
+
+    def terms() -> list[HeldTerm]:
+        rows = (
+            BodyChairTerm.objects.current_on(day)
+            .filter(administration_id=adm_id, role=ChairRole.CHAIR)
+            .order_by("body__code")
+            .values_list("body_id", "body__code", "body__name", "body__kind", "end_on")
+        )
+        return [HeldTerm(*row) for row in rows]
+
+    # The page, its panels and its sections all ask: one query per request (GET/HEAD only).
+    return list(memo(("held_terms", adm_id, day), terms))
 
 
 def chaired_body_ids(user, day: dt.date | dt.datetime | None = None) -> set[int]:
