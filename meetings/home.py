@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetings.selectors import evidence_of_milestone, upcoming_meetings
+from secretariat import plain
 from workgroups.access import rights_for
 
 
@@ -17,7 +18,7 @@ def next_meetings_panel(request) -> dict:
                 "url": reverse("meetings:detail", args=[m.pk]),
                 "detail": " · ".join(
                     p for p in (
-                        f"{m.start_date.day}-{m.end_date:%d %B %Y}",
+                        plain.date_range(m.start_date, m.end_date),
                         m.place,
                         "host proposed, not confirmed" if m.host_is_inferred else "",
                     ) if p
