@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002  (the en dash of a date range is the wording itself)
+# ruff: noqa: RUF002  (the en dash of a date range is the wording itself)
 """``{% load plain %}``: the portal's plain wording (``secretariat.plain``) in templates."""
 
 from django import template

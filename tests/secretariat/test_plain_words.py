@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002  (the en dash of a date range is the wording itself)
+# ruff: noqa: RUF001  (the en dash of a date range is the wording itself)
 """Plain words instead of raw codes (issue 13, item 2): one test per raw-code case."""
 
 import datetime as dt
