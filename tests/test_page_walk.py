@@ -7,9 +7,11 @@ box), and no text is cut by an ``overflow: hidden`` box or pushed out of the vie
 a scrollbar to reach it. Each page is saved as a screenshot under ``$VAR_DIR/page-walk`` (or
 ``var/screenshots/page-walk``) to look at.
 
-Built to be quick: one browser, one context per role and width (the session cookie comes from
-the test client's ``force_login``, so no login form is typed), one page reused for every route,
-only GET routes the matrix gives the role a 200 for, and no downloads, feeds or API routes.
+Built to be quick: one browser, one context and one reused page per role (the session cookie
+comes from the test client's ``force_login``, so no login form is typed), each page fetched
+once and measured at both widths by resizing, only GET routes the matrix gives the role a 200
+for, no downloads, feeds or API routes, and first-screen screenshots unless
+``PAGE_WALK_FULL=1``.
 """
 
 import os
@@ -35,6 +37,7 @@ NOT_PAGES = re.compile(
     r"^(api:|api-docs$|schema$|healthz|metrics$|logout)"
     r"|(export_|_xlsx$|_pdf$|download|_ics$|feed$|:pack$|_csv$)"
 )
+FULL_PAGES = os.environ.get("PAGE_WALK_FULL") == "1"
 SHOTS = Path(os.environ.get("VAR_DIR") or "var") / "page-walk"
 
 # What a person would call a problem, measured in the page itself:
@@ -121,29 +124,38 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(browser, live_serve
         pages = _pages_for(role, objects)
         cookies = (_session_cookie(users.get(username=USERNAMES[role]), live_server.url)
                    if role != "anonymous" else [])
-        for width in WIDTHS:
-            context = browser.new_context(viewport={"width": width, "height": 800},
-                                          accept_downloads=False)
-            if cookies:
-                context.add_cookies(cookies)
-            page = context.new_page()
-            folder = SHOTS / f"{role}-{width}"
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, path in pages:
-                response = page.goto(f"{live_server.url}{path}", wait_until="load")
-                if response is None or "text/html" not in response.headers.get("content-type", ""):
-                    continue
+        # One context and one page per role: each page is fetched once and looked at in
+        # both widths (the HTML is the same; only the layout changes), alternating the order
+        # so that no resize is wasted.
+        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 800},
+                                      accept_downloads=False)
+        if cookies:
+            context.add_cookies(cookies)
+        page = context.new_page()
+        widths = list(WIDTHS)
+        for width in widths:
+            (SHOTS / f"{role}-{width}").mkdir(parents=True, exist_ok=True)
+        for name, path in pages:
+            response = page.goto(f"{live_server.url}{path}", wait_until="load")
+            if response is None or "text/html" not in response.headers.get("content-type", ""):
+                continue
+            if response.status != 200:
+                problems[f"{role} {path}"] = [f"HTTP {response.status}"]
+                continue
+            for width in widths:
+                if page.viewport_size["width"] != width:
+                    page.set_viewport_size({"width": width, "height": 800})
                 looked_at += 1
-                if response.status != 200:
-                    problems[f"{role} {width} {path}"] = [f"HTTP {response.status}"]
-                    continue
                 found = page.evaluate(PROBLEMS_JS)
                 if found:
                     problems[f"{role} {width} {path}"] = found
-                page.screenshot(path=str(folder / f"{name.replace(":", "-")}.jpg"),
-                                full_page=True, type="jpeg", quality=60)
-            context.close()
-            print(f"walk: {role} at {width} px, {len(pages)} pages, {time.monotonic() - started:.0f} s")
+                shot = SHOTS / f"{role}-{width}" / f"{name.replace(':', '-')}.jpg"
+                # The first screen by default; PAGE_WALK_FULL=1 saves whole pages (slower:
+                # a phone-width plan page is 10,000 px tall).
+                page.screenshot(path=str(shot), full_page=FULL_PAGES, type="jpeg", quality=70)
+            widths.reverse()
+        context.close()
+        print(f"walk: {role}, {len(pages)} pages, {time.monotonic() - started:.0f} s")
     (SHOTS / "problems.txt").write_text(
         "".join(f"{where}: {found}\n" for where, found in sorted(problems.items())))
     assert problems == {}
