@@ -145,6 +145,9 @@ def test_every_page_fits_a_phone_and_a_laptop_for_every_role(browser, live_serve
             for width in widths:
                 if page.viewport_size["width"] != width:
                     page.set_viewport_size({"width": width, "height": 800})
+                    # Two frames: resize observers (charts) redraw as they would for a person.
+                    page.evaluate("() => new Promise(r => requestAnimationFrame("
+                                  "() => requestAnimationFrame(r)))")
                 looked_at += 1
                 found = page.evaluate(PROBLEMS_JS)
                 if found:

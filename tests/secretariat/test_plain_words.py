@@ -100,3 +100,23 @@ def _consultation_context() -> dict:
         ends_at=starts + dt.timedelta(hours=2), partner=SimpleNamespace(name="WCO"),
         place="Yangon", venue="", get_absolute_url=lambda: "/consultations/1/", pk=1)
     return {"consultation": consultation, "change": "moved", "url": "http://x/consultations/1/"}
+
+
+def test_a_watch_email_gives_the_time_in_the_watchers_zone_and_names_the_person():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    change = SimpleNamespace(user="Nguyen Thi Lan", date=dt.datetime(2026, 12, 1, 8, 35,
+                                                                     tzinfo=dt.UTC),
+                             changes=[("Status", "On track", "Delayed")], comment="slipping")
+    milestone = SimpleNamespace(code="26-CEC-02", title="Drug trafficking by air",
+                                body=SimpleNamespace(code="CECWG"))
+    user = SimpleNamespace(get_full_name=lambda: "Aung Min", username="delegate.mm")
+    text = render_to_string("emails/milestone_changed.txt", {
+        "user": user, "milestone": milestone, "change": change, "url": "http://x/",
+        "zone": "Asia/Yangon"})
+    assert "Dear Aung Min," in text
+    assert "Nguyen Thi Lan changed" in text
+    assert "1 December 2026, 15:05 (Yangon, UTC+06:30)" in text  # 08:35 UTC
+    assert " UTC." not in text
