@@ -63,11 +63,18 @@ def _at(day: dt.date, hour: int, minute: int, tz: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zoneinfo.ZoneInfo(tz))
 
 
+def working_day(day: dt.date) -> dt.date:
+    """``day``, or the Monday after it when it falls on a Saturday or a Sunday."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def _consultations(dg33: Meeting | None, today: dt.date):
     june5, june6 = dt.date(2024, 6, 5), dt.date(2024, 6, 6)
     at_dg33 = {"meeting": dg33, "venue": PHU_QUOC, "status": S.HELD, "published": True,
                "agenda": TOPICS_33}
-    soon, later = today + dt.timedelta(days=40), today + dt.timedelta(days=75)
+    # The upcoming ones have no source date (inferred, relative to today): they are moved off
+    # a weekend to the next working day, as a secretariat would schedule them (issue 13).
+    soon, later = (working_day(today + dt.timedelta(days=n)) for n in (40, 75))
     # (partner slug, level, ordinal, start, end, tz, fields)
     return [
         ("wco", L.SECRETARY_GENERAL, 9, _at(dt.date(2020, 8, 19), 14, 0, "Asia/Yangon"),

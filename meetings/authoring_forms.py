@@ -8,6 +8,7 @@ from django import forms
 
 from meetings.agenda import allowed_visibilities
 from meetings.models import AccessLevel, Document, Meeting, MeetingStatus, Session, Visibility
+from secretariat import plain
 from secretariat.models import Administration
 
 # The zones of each member state (IANA zone.tab): Indonesia and Malaysia span several.
@@ -18,16 +19,9 @@ COUNTRY_ZONES = {
     "MM": ["Asia/Yangon"], "PH": ["Asia/Manila"], "SG": ["Asia/Singapore"],
     "TH": ["Asia/Bangkok"], "VN": ["Asia/Ho_Chi_Minh"], "TL": ["Asia/Dili"],
 }
-CITY_NAMES = {"Asia/Ho_Chi_Minh": "Ho Chi Minh City", "Asia/Phnom_Penh": "Phnom Penh",
-              "Asia/Kuala_Lumpur": "Kuala Lumpur", "Asia/Brunei": "Bandar Seri Begawan"}
-
-
 def zone_label(zone: str, on: dt.date | None = None) -> str:
-    """“Jakarta (UTC+07:00)”: a city a reader knows, never the raw IANA name."""
-    city = CITY_NAMES.get(zone, zone.split("/")[-1].replace("_", " "))
-    moment = dt.datetime.combine(on or dt.date(2026, 1, 1), dt.time(12))
-    offset = moment.replace(tzinfo=zoneinfo.ZoneInfo(zone)).strftime("%z")
-    return f"{city} (UTC{offset[:3]}:{offset[3:]})"
+    """“Jakarta, UTC+07:00”: the portal's one wording (``secretariat.plain``)."""
+    return plain.zone_label(zone, on)
 
 
 def zone_choices(host: Administration | None) -> list[tuple[str, str]]:

@@ -135,11 +135,13 @@ SESSIONS_33 = [  # day offset, start, end, title, mode, location
     (0, "09:00", "12:00", "Opening and plenary", Session.Mode.IN_PERSON, "Plenary hall"),
     (0, "14:00", "17:30", "Reports of the CCC and the ASW Steering Committee",
      Session.Mode.IN_PERSON, "Plenary hall"),
-    (1, "09:00", "10:30", "13th Consultation with the WCO Secretary General",
+    # Clock times are illustrative: they frame the consultations of consultations/demo.py
+    # (5 June 09:00-16:30, 6 June 09:00-14:15), so the timetable never overlaps them.
+    (1, "09:00", "10:00", "13th Consultation with the WCO Secretary General",
      Session.Mode.HYBRID, "Plenary hall; the Secretary General joins online"),
-    (1, "10:45", "17:00", "Consultations with dialogue partners and the private sector",
+    (1, "10:30", "16:30", "Consultations with dialogue partners and the private sector",
      Session.Mode.IN_PERSON, "Plenary hall"),
-    (2, "09:00", "11:30", "Adoption of the Joint Media Statement and closing",
+    (2, "14:30", "16:30", "Adoption of the Joint Media Statement and closing",
      Session.Mode.IN_PERSON, "Plenary hall"),
 ]
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from meetings.caching import MEETINGS
 from meetings.selectors import evidence_of_milestone, upcoming_meetings
+from secretariat import plain
 from workgroups.access import rights_for
 
 
@@ -26,7 +27,7 @@ def _next_meetings_panel() -> dict:
                 "url": reverse("meetings:detail", args=[m.pk]),
                 "detail": " · ".join(
                     p for p in (
-                        f"{m.start_date.day}-{m.end_date:%d %B %Y}",
+                        plain.date_range(m.start_date, m.end_date),
                         m.place,
                         "host proposed, not confirmed" if m.host_is_inferred else "",
                     ) if p

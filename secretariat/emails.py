@@ -35,6 +35,15 @@ def message_id_for(kind: str, pk: int) -> str:
     return f"<{safe}-{pk}@{domain}>"
 
 
+def sender() -> str:
+    """``DEFAULT_FROM_EMAIL``'s address under the sender name from settings (issue 13):
+    “ASEAN Customs Secretariat <secretariat@…>”."""
+    from email.utils import formataddr, parseaddr
+
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((settings.EMAIL_SENDER_NAME, address))
+
+
 def render_subject(template: str, context: dict) -> str:
     return " ".join(render_to_string(f"{template}_subject.txt", context).split())
 
@@ -47,11 +56,12 @@ def build_email(*, template: str, context: dict, to: list[str], message_id: str,
     ``context`` gets ``portal_base_url`` so links in emails point at the portal actually
     served. Raises ``TemplateDoesNotExist`` if one of the three files is missing.
     """
-    context = {"portal_base_url": settings.PORTAL_BASE_URL, **context}
+    context = {"portal_base_url": settings.PORTAL_BASE_URL,
+               "email_signature": settings.EMAIL_SIGNATURE, **context}
     message = EmailMultiAlternatives(
         subject=render_subject(template, context),
         body=render_to_string(f"{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(),
         to=to, cc=cc or [],
         headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated",
                  **(headers or {})},

@@ -323,6 +323,10 @@ if FILE_DELIVERY not in {"django", "nginx"}:
 
 # Django 6.1 mailers. The environment keeps the familiar EMAIL_* names.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ASEAN Customs Portal <portal@localhost>")
+# What a reader sees as the sender and under every message (issue 13): a name, not an address.
+EMAIL_SENDER_NAME = env_str("EMAIL_SENDER_NAME", "ASEAN Customs Secretariat")
+EMAIL_SIGNATURE = env_str(
+    "EMAIL_SIGNATURE", "The ASEAN Customs Secretariat\nASEAN Secretariat, Jakarta")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _email_host = env_str("EMAIL_HOST")
 if _email_host:

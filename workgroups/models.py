@@ -461,6 +461,7 @@ class Watch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "watches"
         constraints = [
             models.CheckConstraint(
                 condition=Q(milestone__isnull=False, body__isnull=True)

@@ -76,5 +76,8 @@ def prepare_change_notice(message) -> outbox.Prepared:
     ).select_related("history_user")
     summary = next(s for s in history_summaries(list(pair)) if s.history_id == record.history_id)
     url = settings.PORTAL_BASE_URL + reverse("workgroups:milestone", args=[milestone.pk])
+    # The watcher's own time zone (issue 13: not UTC).
+    zone = getattr(getattr(user, "profile", None), "effective_time_zone", None) or \
+        settings.PORTAL_DEFAULT_TIME_ZONE
     return outbox.Prepared(context={"user": user, "milestone": milestone, "change": summary,
-                                    "url": url})
+                                    "url": url, "zone": zone})

@@ -97,7 +97,9 @@ def history_summaries(records) -> list[ChangeSummary]:
             (_field_label(c.field), _display(c.field, c.old), _display(c.field, c.new))
             for c in delta.changes
         ]
-        user = record.history_user.get_username() if record.history_user else "system"
+        # A person's name, not their username (issue 13); the username where no name is set.
+        user = ((record.history_user.get_full_name() or record.history_user.get_username())
+                if record.history_user else "system")
         summaries.append(
             ChangeSummary(
                 history_id=record.history_id, version=record.version, user=user,

@@ -80,7 +80,7 @@ def test_move_is_announced_in_venue_time(secretariat, contacts, japan_published,
     message = mail.outbox[0]
     assert len(mail.outbox) == 2
     assert message.subject.endswith(": moved")
-    assert "14:00" in message.body and "Asia/Ho_Chi_Minh" in message.body
+    assert "14:00" in message.body and "Ho Chi Minh City, UTC+07:00" in message.body
 
 
 def test_no_email_for_changes_that_do_not_matter(secretariat, contacts, japan_published,

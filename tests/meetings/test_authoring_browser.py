@@ -110,7 +110,7 @@ def test_chair_staff_prepare_and_convene_a_meeting(page, live_server, people, tm
     login(page, live_server, people["delegate"], TEST_PASSWORD)
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     text = page.inner_text("main")
-    assert "08:30" in text and "Yangon" in text and "Jakarta (UTC+07:00)" in text
+    assert "08:30" in text and "Yangon" in text and "Jakarta, UTC+07:00" in text
     assert "Report of the CCC" in text and "2.1.1" in text and "ACTS transit" in text
     assert "Prepare this meeting" not in text
     _shots(page, "i11-meeting-delegate")

@@ -139,7 +139,7 @@ def test_secretariat_reverts_a_change_as_a_new_recorded_change(chair, secretaria
     assert (reverted.status, reverted.progress) == (MilestoneStatus.NOT_STARTED, 0)
     assert reverted.due_date == dt.date(2027, 6, 30)  # the later change stays
     latest = milestone_history(milestone.pk)[0]
-    assert latest.user == "sec.staff"
+    assert latest.user == (secretariat.get_full_name() or "sec.staff")  # a name, not a login
     assert latest.comment.startswith("Revert of the change of")
     assert latest.comment.endswith("by chair.staff: not agreed")
     assert changes_of(milestone).count() == 3

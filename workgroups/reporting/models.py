@@ -215,6 +215,7 @@ class ReportEntry(models.Model):
     narrative = models.TextField(blank=True)
 
     class Meta:
+        verbose_name_plural = "report entries"
         ordering = ["report", "milestone__due_date", "milestone__code"]
         constraints = [
             models.UniqueConstraint(fields=["report", "milestone"], name="one_entry_per_milestone"),
@@ -275,6 +276,8 @@ class ReminderDispatch(models.Model):
     )
 
     class Meta:
+        verbose_name = "reminder"
+        verbose_name_plural = "reminders"
         ordering = ["cycle", "administration", "scheduled_for"]
         indexes = [models.Index(fields=["status", "scheduled_for"],
                                 name="reminder_status_scheduled")]

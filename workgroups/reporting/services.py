@@ -271,7 +271,8 @@ def report_submit(
                 milestone_id__in=[e.milestone_id for e in stored.values() if not e.leads],
             )
         }
-        comment = f"Progress report for {report.cycle.title}"
+        # The cycle's title already reads "Progress reports for ...": say who reported (issue 13).
+        comment = f"Reported by {report.administration.country}: {report.cycle.title}"
         for entry in stored.values():
             value = cleaned[entry.pk]
             if entry.leads:

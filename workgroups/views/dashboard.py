@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from secretariat.access import administration_id_of
 from secretariat.exports import csv_row, xlsx_text_row
 from workgroups import caching, selectors
 from workgroups.access import EditRights, sees_unpublished
@@ -48,6 +49,9 @@ def _dashboard_context(request, today, filters, rights, members) -> dict:
     administrations = []
     if members and board.plan is not None:
         administrations = list(selectors.member_administrations(today))
+        # The viewer's own administration first (issue 13): the column a delegate looks for.
+        own = administration_id_of(request.user)
+        administrations.sort(key=lambda a: a.pk != own)
         matrix = selectors.implementation_matrix(
             board.filters.apply(selectors.plan_milestones(request.user, board.plan), today)
             .order_by("code"),
@@ -90,6 +94,7 @@ def dashboard(request):
     key_parts = (
         members, rights.all_milestones, sorted(rights.body_ids), today.isoformat(),
         _plan_id(request), filters.as_query(), request.GET.get("page", ""),
+        administration_id_of(request.user),  # the matrix puts the viewer's own column first
     )
     context: dict = {}
 
