@@ -44,8 +44,10 @@ def test_three_edits_by_two_users_give_exactly_three_rows_with_old_and_new(chair
                      changes={"due_date": dt.date(2027, 3, 31)}, comment="three")
     assert changes_of(milestone).count() == 3
     summaries = milestone_history(milestone.pk)
+    # People by name, not username (issue 13).
+    chair_name, sec_name = chair.get_full_name(), secretariat.get_full_name()
     assert [(s.user, s.comment) for s in summaries] == [
-        ("chair.staff", "three"), ("sec.staff", "two"), ("chair.staff", "one")]
+        (chair_name, "three"), (sec_name, "two"), (chair_name, "one")]
     assert summaries[0].changes == [("Due date", dt.date(2026, 12, 31), dt.date(2027, 3, 31))]
     assert summaries[1].changes == [("Status", "Not started", "At risk")]
     assert summaries[2].changes == [("Progress", "0 %", "10 %")]
@@ -61,7 +63,7 @@ def test_stale_version_raises_conflict_with_the_other_persons_change(chair, secr
                          changes={"progress": 20}, comment="mine")
     assert caught.value.current.progress == 70
     assert [(c.user, c.changes) for c in caught.value.since] == [
-        ("sec.staff", [("Progress", "0 %", "70 %")])]
+        (secretariat.get_full_name(), [("Progress", "0 %", "70 %")])]
     milestone.refresh_from_db()
     assert (milestone.progress, milestone.version) == (70, 2)
     assert changes_of(milestone).count() == 1

@@ -93,7 +93,7 @@ def test_form_conflict_keeps_input_and_shows_the_other_change(client_for, chair,
     assert 'value="My typed comment"' in page
     assert 'name="progress" id="id_progress" value="20"' in page
     assert "Agreed at the CPTFWG meeting" in page
-    assert "sec.staff" in page
+    assert "Test Sec.Staff" in page  # the other person by name (issue 13)
     # The hidden version now is the current one: saving again is a conscious overwrite.
     assert 'name="version" value="2"' in page
     milestone.refresh_from_db()
