@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from meetings.models import AccessLevel
+from secretariat import plain
 
 register = template.Library()
 
@@ -17,16 +18,20 @@ BADGES = {
 
 @register.simple_tag
 def access_badge(document):
-    css, label = BADGES[AccessLevel(document.access_level)]
-    badge = format_html('<span class="badge {}">{}</span>', css, label)
-    if document.is_embargoed():
-        _, embargo_label = BADGES[AccessLevel(document.embargo_level)]
-        until = timezone.localtime(document.embargo_until)
-        badge = format_html(
-            '{} <span class="badge text-bg-warning">Embargoed: {} until {} ({})</span>',
-            badge, embargo_label, f"{until:%d %b %Y %H:%M}", until.tzname(),
-        )
-    return badge
+    """Who may read the paper now, in one badge; under an embargo, the stricter level it has
+    until the embargo ends and, beside it, when it opens to whom ("Public from 4 Jun 2027,
+    17:00 (Jakarta, UTC+07:00)"), so a "Public" badge never sits beside "Members until"."""
+    final_css, final_label = BADGES[AccessLevel(document.access_level)]
+    if not document.is_embargoed():
+        return format_html('<span class="badge {}">{}</span>', final_css, final_label)
+    css, label = BADGES[AccessLevel(document.embargo_level)]
+    until = timezone.localtime(document.embargo_until)
+    zone = plain.zone_label(timezone.get_current_timezone_name(), until.date())
+    return format_html(
+        '<span class="badge {}">{}</span> <span class="badge text-bg-warning">{} from {}, {}'
+        ' ({})</span>',
+        css, label, final_label, f"{until.day} {until:%b %Y}", f"{until:%H:%M}", zone,
+    )
 
 
 @register.filter

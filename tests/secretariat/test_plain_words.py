@@ -120,3 +120,39 @@ def test_a_watch_email_gives_the_time_in_the_watchers_zone_and_names_the_person(
     assert "Nguyen Thi Lan changed" in text
     assert "1 December 2026, 15:05 (Yangon, UTC+06:30)" in text  # 08:35 UTC
     assert " UTC." not in text
+
+
+def test_an_embargoed_paper_says_who_reads_it_now_and_from_when_the_others_do():
+    """Not "Public" beside "Members until 04 Jun 2027 17:00 (+07)": the level of today, then
+    the level it opens to, with the day, hour and zone in words."""
+    from django.utils import timezone
+
+    from meetings.models import AccessLevel, Document
+    from meetings.templatetags.meetings_tags import access_badge
+
+    paper = Document(access_level=AccessLevel.PUBLIC, embargo_level=AccessLevel.MEMBERS,
+                     embargo_until=dt.datetime(2099, 6, 4, 10, tzinfo=dt.UTC))
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Jakarta")):
+        html = str(access_badge(paper))
+    assert ">Members</span>" in html
+    assert "Public from 4 Jun 2099, 17:00 (Jakarta, UTC+07:00)" in html
+    assert "until" not in html and "(+07)" not in html and "Asia/" not in html
+    opened = Document(access_level=AccessLevel.PUBLIC, embargo_level=AccessLevel.MEMBERS,
+                      embargo_until=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert str(access_badge(opened)) == '<span class="badge text-bg-success">Public</span>'
+
+
+@pytest.mark.django_db
+def test_the_milestone_breadcrumb_names_the_goal_and_action_line_in_words(client):
+    from django.urls import reverse
+
+    from tests.workgroups.factories import MilestoneFactory
+
+    milestone = MilestoneFactory()  # published, in a published plan
+    html = client.get(reverse("workgroups:milestone", args=[milestone.pk])).content.decode()
+    start = html.index('aria-label="Breadcrumb"')
+    crumbs = html[start:html.index("</nav>", start)]
+    goal, line = milestone.action_line.goal, milestone.action_line
+    assert f"Goal {goal.code}: {goal.title[:30]}" in crumbs
+    assert f"Action line {line.code}: {line.title[:30]}" in crumbs
+    assert f"Milestone {milestone.code}" in crumbs
