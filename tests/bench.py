@@ -17,6 +17,7 @@ substring of page names to measure), BENCH_SCALES ("full,tenth"), BENCH_JSON (a 
 the raw results).
 """
 
+import contextlib
 import json
 import os
 import re
@@ -170,10 +171,8 @@ def drain() -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         started = time.monotonic()
-        try:
+        with contextlib.suppress(OSError):
             urllib.request.urlopen(f"{BASE}/healthz/live", timeout=30)  # noqa: S310 (loopback)
-        except OSError:
-            pass
         if time.monotonic() - started < 0.2:
             return
         time.sleep(0.5)
