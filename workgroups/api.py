@@ -40,7 +40,7 @@ from workgroups.services import (
 _PLAN_PARAMETER = OpenApiParameter(
     "plan", int, OpenApiParameter.QUERY, required=False,
     description="The plan of the roll-up figures (a plan id); by default the plan running "
-    "today. An unknown plan is a 400.")
+    "today. A plan id no plan has gives every figure 0 and \"plan\": null.")
 
 
 class RollupSerializer(serializers.Serializer):
@@ -101,13 +101,18 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False) or self.request is None:
             return context  # the schema generator: no user, no plan
         raw = self.request.query_params.get("plan", "")
-        if raw and not raw.isdigit():
-            raise ValidationError({"plan": ["A plan id is a whole number."]})
         try:
-            plan = selectors.current_plan(self.request.user, int(raw) if raw else None)
-        except Http404 as error:
-            # A 400 rather than a 404: the list's path exists whatever the plan asked for.
-            raise ValidationError({"plan": ["No such plan."]}) from error
+            plan_id = int(raw) if raw else None
+        except ValueError:
+            raise ValidationError({"plan": ["A plan id is a whole number."]}) from None
+        try:
+            if plan_id is not None and not 0 < plan_id < 2**63:
+                raise Http404  # no row has it, and PostgreSQL would refuse to compare it
+            plan = selectors.current_plan(self.request.user, plan_id)
+        except Http404:
+            # As every id filter of the API: an id no plan has (or one the viewer may not see)
+            # is not an error but a plan without milestones: every figure 0, "plan": null.
+            return {**context, "plan": None, "figures": {}}
         return {**context, "plan": plan,
                 "figures": selectors.plan_body_figures(self.request.user, plan)}
 
