@@ -6,6 +6,9 @@ spreadsheet programs read as "this is text" and do not display; in XLSX it means
 type string, never a formula. Every export of the portal goes through these helpers.
 """
 
+import io
+
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 # What makes Excel, LibreOffice or Google Sheets evaluate a cell (OWASP "CSV injection").
@@ -37,6 +40,20 @@ def xlsx_text_row(sheet, values) -> list:
         else:
             cells.append(value)
     return cells
+
+
+def text_workbook(sheets) -> bytes:
+    """An XLSX of ``(title, header, rows)`` sheets, every string cell text (never a formula),
+    written row by row (write-only mode: memory does not grow with the rows)."""
+    book = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])  # Excel's limit on a sheet name
+        sheet.append(xlsx_text_row(sheet, header))
+        for row in rows:
+            sheet.append(xlsx_text_row(sheet, row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def xlsx_mark_text(cells) -> None:

@@ -4,23 +4,10 @@ name typed as "=HYPERLINK(...)" arrives as text, never as a live formula."""
 import csv
 import io
 
-from openpyxl import Workbook
-
-from secretariat.exports import csv_row, xlsx_text_row
+from secretariat.exports import csv_row, text_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS = {"present": "Present", "online": "Online", "absent": "Absent", "": ""}
-
-
-def _workbook(title: str, header: list[str], rows) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(xlsx_text_row(sheet, header))
-    for row in rows:
-        sheet.append(xlsx_text_row(sheet, row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def participants_xlsx(record) -> bytes:
@@ -31,21 +18,21 @@ def participants_xlsx(record) -> bytes:
          row.member.get_role_display(), row.attended]
         for row in record.attendance
     ]
-    return _workbook("Participants", header, rows)
+    return text_workbook([("Participants", header, rows)])
 
 
 def attendance_xlsx(record) -> bytes:
     header = ["Delegation", "Name", *[s.title for s in record.sessions]]
     rows = [[row.administration, row.member.full_name, *[STATUS[m] for m in row.marks]]
             for row in record.attendance]
-    return _workbook("Attendance", header, rows)
+    return text_workbook([("Attendance", header, rows)])
 
 
 def action_items_xlsx(actions) -> bytes:
     header = ["Meeting", "Action", "Owner", "Due date", "Status", "Milestone"]
     rows = [[a.meeting.display_title, a.text, a.owner_label, a.due_date, a.get_status_display(),
              a.milestone.code if a.milestone else ""] for a in actions]
-    return _workbook("Action items", header, rows)
+    return text_workbook([("Action items", header, rows)])
 
 
 def downloads_csv(document, downloads) -> str:

@@ -2,16 +2,13 @@
 cycle's page, one row per administration, and every report's entries on a second sheet.
 
 Narratives, reminder errors and names are typed by people, so every string goes through
-``secretariat.exports.xlsx_text_row`` (a string cell, never a formula). Instants are written
+``secretariat.exports.text_workbook`` (a string cell, never a formula). Instants are written
 as text with their zone named (Excel has no time zones; openpyxl refuses aware datetimes).
 """
 
 import datetime as dt
-import io
 
-from openpyxl import Workbook
-
-from secretariat.exports import xlsx_text_row
+from secretariat.exports import text_workbook
 from workgroups.reporting.models import ProgressReport, ReportEntry, ReportingCycle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,13 +70,5 @@ def entry_rows(cycle: ReportingCycle, now: dt.datetime) -> list[list]:
 
 
 def matrix_xlsx(cycle: ReportingCycle, reports: list[ProgressReport], now: dt.datetime) -> bytes:
-    book = Workbook(write_only=True)
-    for title, header, rows in (("Matrix", MATRIX_HEADER, matrix_rows(reports, now)),
-                                ("Entries", ENTRIES_HEADER, entry_rows(cycle, now))):
-        sheet = book.create_sheet(title)
-        sheet.append(xlsx_text_row(sheet, header))
-        for row in rows:
-            sheet.append(xlsx_text_row(sheet, row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return text_workbook([("Matrix", MATRIX_HEADER, matrix_rows(reports, now)),
+                          ("Entries", ENTRIES_HEADER, entry_rows(cycle, now))])
