@@ -10,7 +10,7 @@ checks each response:
 - ``response_schema_conformance``: bodies match the documented schema;
 - ``negative_data_rejection``: input that breaks the schema is refused with a 4xx;
 - ``ignored_auth``: a 2xx with a token is refused once the token is removed or wrong;
-- ``positive_data_acceptance``: a request the schema allows is accepted (not on the six POSTs
+- ``positive_data_acceptance``: a request the schema allows is accepted (not on the seven POSTs
   of ``ROW_REFERENCING_POSTS``, below);
 - and every other built-in check schemathesis has (the stateful ones, e.g. a deleted
   resource stays gone, a created one can be read back), in both phases.
@@ -63,6 +63,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: 
 ROW_REFERENCING_POSTS = {
     "/api/v1/action-items/", "/api/v1/chair-terms/", "/api/v1/documents/",
     "/api/v1/meetings/", "/api/v1/seizure-reports/", "/api/v1/auth/token/",
+    "/api/v1/meetings/{meeting}/decisions/",  # names an agenda item of that meeting
 }
 
 
@@ -238,9 +239,10 @@ def test_boolean_filters_refuse_anything_but_true_or_false(secretariat_api):
 
 
 def test_a_stale_token_does_not_block_getting_a_new_one(client, demo_data, db, settings):
+    # A partner: Malaysia chairs working groups in the demo, so its staff need a second factor.
     response = client.post(
         "/api/v1/auth/token/",
-        {"username": "delegate.my", "password": settings.DEMO_PASSWORD},
+        {"username": "partner.wco", "password": settings.DEMO_PASSWORD},
         HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000",
     )
     assert response.status_code == 200
@@ -260,7 +262,8 @@ def test_milestone_preconditions_answer_as_documented(secretariat_token, if_matc
     cases send them on purpose and validate them against the schema the same way."""
     from workgroups.models import Milestone
 
-    milestone = Milestone.objects.order_by("pk").first()
+    # Not a closed one: "Completed" means 100 %, so progress 40 on it is a 400 (issue 13).
+    milestone = Milestone.objects.exclude(status__in=["completed", "cancelled"]).order_by("pk").first()
     headers = dict(secretariat_token)
     if if_match == "":
         if_match = f'"{milestone.version}"'
