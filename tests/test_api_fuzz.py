@@ -263,7 +263,8 @@ def test_milestone_preconditions_answer_as_documented(secretariat_token, if_matc
     from workgroups.models import Milestone
 
     # Not a closed one: "Completed" means 100 %, so progress 40 on it is a 400 (issue 13).
-    milestone = Milestone.objects.exclude(status__in=["completed", "cancelled"]).order_by("pk").first()
+    milestone = Milestone.objects.exclude(
+        status__in=["completed", "cancelled"]).order_by("pk").first()
     headers = dict(secretariat_token)
     if if_match == "":
         if_match = f'"{milestone.version}"'
