@@ -156,7 +156,8 @@ class PreconditionFailedSerializer(serializers.Serializer):
 class HistorySerializer(serializers.Serializer):
     history_id = serializers.IntegerField()
     version = serializers.IntegerField()
-    username = serializers.CharField(source="user")
+    username = serializers.CharField()
+    user = serializers.CharField(help_text="The person's name (their username if no name is set).")
     date = serializers.DateTimeField()
     comment = serializers.CharField()
     changes = serializers.SerializerMethodField()

@@ -58,6 +58,7 @@ class ChangeSummary:
     date: dt.datetime
     comment: str
     changes: list[tuple[str, Any, Any]]
+    username: str = ""  # the account, for the API; ``user`` is what people read
 
 
 class Conflict(Exception):
@@ -105,6 +106,7 @@ def history_summaries(records) -> list[ChangeSummary]:
                 history_id=record.history_id, version=record.version, user=user,
                 date=record.history_date, comment=record.history_change_reason or "",
                 changes=changes,
+                username=record.history_user.get_username() if record.history_user else "system",
             )
         )
     summaries.reverse()
