@@ -6,18 +6,12 @@ Register ``fn(document, kind, version_number)`` in your ``AppConfig.ready`` with
 inside the service's transaction, so what they record commits or rolls back with the paper.
 """
 
-from collections.abc import Callable
+from secretariat.slots import Slot
 
-PaperListener = Callable[..., None]
-_listeners: list[PaperListener] = []
-
-
-def register_paper_listener(listener: PaperListener) -> PaperListener:
-    if listener not in _listeners:
-        _listeners.append(listener)
-    return listener
+PAPER_LISTENERS = Slot("paper listeners")
+register_paper_listener = PAPER_LISTENERS.register
 
 
 def paper_changed(document, kind: str, version_number: int | None = None) -> None:
-    for listener in _listeners:
+    for listener in PAPER_LISTENERS:
         listener(document, kind, version_number)

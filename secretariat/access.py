@@ -3,10 +3,10 @@
 One place for each rule, so a permission test of this module speaks for the whole portal.
 """
 
-from collections.abc import Callable
 from enum import IntEnum
 
 from secretariat.models import Role
+from secretariat.slots import Slot
 
 
 class Clearance(IntEnum):
@@ -85,14 +85,8 @@ def clearance_of(user) -> Clearance:
 # only to ``workgroups`` (dated ``BodyChairTerm`` rows), which the core cannot import. So
 # ``workgroups`` registers a rule here in its ``AppConfig.ready``: ``rule(user) -> bool``,
 # asked at the moment of each login and request, like every other time-dependent right.
-SecondFactorRule = Callable[..., bool]
-_second_factor_rules: list[SecondFactorRule] = []
-
-
-def register_second_factor_rule(rule: SecondFactorRule) -> SecondFactorRule:
-    if rule not in _second_factor_rules:
-        _second_factor_rules.append(rule)
-    return rule
+SECOND_FACTOR_RULES = Slot("second-factor rules")
+register_second_factor_rule = SECOND_FACTOR_RULES.register
 
 
 def must_use_second_factor(user) -> bool:
@@ -107,4 +101,4 @@ def must_use_second_factor(user) -> bool:
         return False
     if user.is_staff or user.is_superuser or role_of(user) == Role.SECRETARIAT:
         return True
-    return any(rule(user) for rule in _second_factor_rules)
+    return any(rule(user) for rule in SECOND_FACTOR_RULES)

@@ -5,34 +5,22 @@ registers a function ``(request) -> dict | None`` in its ``AppConfig.ready``; th
 shows the panels that return something, in registration order.
 """
 
-from collections.abc import Callable
+from secretariat.slots import Slot
 
-HomePanel = Callable[..., dict | None]
-_panels: list[HomePanel] = []
-
-
-def register_panel(panel: HomePanel) -> HomePanel:
-    if panel not in _panels:
-        _panels.append(panel)
-    return panel
+HOME_PANELS = Slot("home panels")  # (request) -> dict | None
+register_panel = HOME_PANELS.register
 
 
 def panels_for(request) -> list[dict]:
-    return [p for p in (panel(request) for panel in _panels) if p]
+    return [p for p in (panel(request) for panel in HOME_PANELS) if p]
 
 
 # --- Profile lines (issue 11) -----------------------------------------------------------------
 # Facts about the viewer that apps above the core compute ("Chair of the DG meeting until
 # 31 May 2027"): ``fn(request) -> list[str]``, shown on the profile page.
-ProfileLines = Callable[..., list[str]]
-_profile_lines: list[ProfileLines] = []
-
-
-def register_profile_lines(source: ProfileLines) -> ProfileLines:
-    if source not in _profile_lines:
-        _profile_lines.append(source)
-    return source
+PROFILE_LINES = Slot("profile lines")  # (request) -> list[str]
+register_profile_lines = PROFILE_LINES.register
 
 
 def profile_lines_for(request) -> list[str]:
-    return [line for source in _profile_lines for line in source(request)]
+    return [line for source in PROFILE_LINES for line in source(request)]

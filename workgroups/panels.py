@@ -10,37 +10,25 @@ The milestone page works the same way with ``register_milestone_panel(fn(request
 show nothing (``meetings`` lists the documents cited as evidence).
 """
 
-from collections.abc import Callable
-
 from django.utils.html import conditional_escape
 
-BodyPanel = Callable[..., dict | None]
-_panels: list[BodyPanel] = []
+from secretariat.slots import Slot
 
-
-def register_body_panel(panel: BodyPanel) -> BodyPanel:
-    if panel not in _panels:
-        _panels.append(panel)
-    return panel
+BODY_PANELS = Slot("body panels")  # (request, body) -> dict | None
+register_body_panel = BODY_PANELS.register
 
 
 def body_panels_for(request, body) -> list[dict]:
-    return [p for p in (panel(request, body) for panel in _panels) if p]
+    return [p for p in (panel(request, body) for panel in BODY_PANELS) if p]
 
 
-MilestonePanel = Callable[..., str | None]
-_milestone_panels: list[MilestonePanel] = []
-
-
-def register_milestone_panel(panel: MilestonePanel) -> MilestonePanel:
-    if panel not in _milestone_panels:
-        _milestone_panels.append(panel)
-    return panel
+MILESTONE_PANELS = Slot("milestone panels")  # (request, milestone) -> str | None
+register_milestone_panel = MILESTONE_PANELS.register
 
 
 def milestone_panels_for(request, milestone) -> list[str]:
     return [
         conditional_escape(html)
-        for html in (panel(request, milestone) for panel in _milestone_panels)
+        for html in (panel(request, milestone) for panel in MILESTONE_PANELS)
         if html
     ]

@@ -411,7 +411,7 @@ def test_apps_above_add_panels_to_the_body_page(client, db):
     try:
         page = client.get(reverse("workgroups:body", args=["CCBWG"])).content.decode()
     finally:
-        panels._panels.remove(meetings_panel)
+        panels.BODY_PANELS.unregister(meetings_panel)
     assert "Meetings of CCBWG" in page and "32nd CCBWG meeting" in page
 
 
