@@ -10,7 +10,7 @@ import functools
 import logging
 
 import redis
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from secretariat.metrics import CACHE_SECONDS
 
@@ -51,8 +51,26 @@ def _tolerant(name, method):
     return call
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` around the shared connection pool for every
+    operation; with redis-py 8 that costs more than the round trip itself (about 0.6 ms of
+    0.8 ms per ``get`` here, issue 14). One ``redis.Redis`` per pool is enough: it holds no
+    connection of its own, and the pool hands connections out per command (and resets itself
+    in a forked worker)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients_by_pool", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
-    pass
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
 
 for _name in _FALLBACKS:

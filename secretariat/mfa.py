@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.access import must_use_second_factor
 from secretariat.security_log import log_event
+from secretariat.sessions import end_session
 
 RECOVERY_CODES = 10
 TOTP_NAME = "Authenticator app"
@@ -121,7 +122,7 @@ def sessions_end_all(*, user) -> int:
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-            session.delete()
+            end_session(session.session_key)  # the row and its cached copy
             ended += 1
     return ended
 
