@@ -15,6 +15,7 @@ cached. Active sessions are re-cached at least once a minute anyway
 
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.utils import timezone
 
 
 class SessionStore(CachedDBStore):
@@ -25,22 +26,29 @@ class SessionStore(CachedDBStore):
 
     def load(self):
         try:
-            data = self._cache.get(self.cache_key)
+            entry = self._cache.get(self.cache_key)
         except Exception:  # as Django's own: a key the cache refuses is a new session
-            data = None
-        if data is not None:
-            return data
+            entry = None
+        # The entry carries the session's expiry, checked here as the database query checks
+        # it: the idle limit holds by the clock, not only by the entry's time to live.
+        if entry is not None and entry[0] > timezone.now().timestamp():
+            return entry[1]
         session = self._get_session_from_db()
         if not session:
             return {}
         data = self.decode(session.session_data)
-        self._cache.set(self.cache_key, data, self._cache_seconds(session.expire_date))
+        self._cache_put(data, session.expire_date)
         return data
 
     def save(self, must_create=False):
         # The database first: a write that fails there must not leave a cached copy behind.
         super(CachedDBStore, self).save(must_create)
-        self._cache.set(self.cache_key, self._session, self._cache_seconds())
+        self._cache_put(self._session, self.get_expiry_date())
+
+    def _cache_put(self, data, expires) -> None:
+        seconds = self._cache_seconds(expires)
+        if seconds:
+            self._cache.set(self.cache_key, (expires.timestamp(), data), seconds)
 
 
 def end_session(session_key: str) -> None:

@@ -13,6 +13,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from secretariat.mfa import sessions_end_all
 from secretariat.tokens import token_create
 from tests.meetings.factories import MeetingFactory
 from tests.nginx import Gunicorn, request_from
@@ -69,3 +70,24 @@ def test_a_write_on_one_process_is_read_on_the_next_request_to_another(secretari
         assert "Luang Prabang" in listing and "Vientiane" not in listing
         assert "Luang Prabang" in _get(b, f"/meetings/{meeting.pk}/", reader)
         assert "Luang Prabang" in _get(a, "/meetings/", reader)
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_a_deactivation_or_ended_session_holds_on_a_process_that_cached_the_person(
+        delegate, secretariat):
+    """Sessions come from Redis and users from each process's memory: both must give way at
+    the very next request after the person is deactivated or their sessions are ended."""
+    first, second = _session_cookie(delegate), _session_cookie(secretariat)
+    with Gunicorn(workers=1) as b:
+        for _ in range(2):  # the second request is served from the caches
+            assert "Log out" in _get(b, "/accounts/profile/", first)
+            assert "Log out" in _get(b, "/accounts/profile/", second)
+
+        delegate.is_active = False
+        delegate.save()
+        sessions_end_all(user=secretariat)
+
+        for cookie in (first, second):
+            response = request_from("127.0.0.1", b.url + "/accounts/profile/",
+                                    headers={"Cookie": cookie})
+            assert response.status == 302, response.body[:200]
