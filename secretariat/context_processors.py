@@ -1,4 +1,6 @@
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from secretariat.access import role_of
 from secretariat.models import Role
@@ -16,17 +18,24 @@ NAVIGATION = [
 ]
 
 
-def _navigation(role, path):
+@functools.cache
+def _menu(role, script_prefix) -> tuple:
+    """(label, url) of the menu for ``role``: fixed for the process (the URLconf does not
+    change), so reversed once instead of on every page (issue 14)."""
     items = []
     for label, url_name, roles in NAVIGATION:
         if roles is not None and role not in roles:
             continue
         try:
-            url = reverse(url_name)
+            items.append((label, reverse(url_name)))
         except NoReverseMatch:
             continue
-        items.append({"label": label, "url": url, "active": path.startswith(url)})
-    return items
+    return tuple(items)
+
+
+def _navigation(role, path):
+    return [{"label": label, "url": url, "active": path.startswith(url)}
+            for label, url in _menu(role, get_script_prefix())]
 
 
 def portal(request):
