@@ -46,10 +46,11 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 SCALES = {"full": 1.0, "tenth": 0.1}
 
 # (name, path, who): who is "anonymous", "chair" (chair.kh, chairing today, logged in),
-# "delegate" (delegate.my), "staff" (secretariat, past the second factor) or "token" (API,
-# chair.kh). {meeting} is a seeded meeting with 5 sessions and 30 agenda items.
+# "delegate" (delegate.my), "partner" (partner.wco), "staff" (secretariat, past the second
+# factor) or "token" (API, chair.kh). {meeting} is a seeded meeting with 5 sessions and 30 agenda items.
 TARGETS = [
     ("ceiling: /healthz/live", "/healthz/live", "anonymous"),
+    # --- the issue's table ---
     ("home, anonymous", "/", "anonymous"),
     ("meeting list, anonymous", "/meetings/", "anonymous"),
     ("consultation schedule, anonymous", "/consultations/", "anonymous"),
@@ -62,6 +63,15 @@ TARGETS = [
     ("API milestones ?limit=50", "/api/v1/milestones/?limit=50", "token"),
     ("API meetings ?limit=50", "/api/v1/meetings/?limit=50", "token"),
     ("API consultations ?limit=50", "/api/v1/consultations/?limit=50", "token"),
+    # --- the other users' views of the same pages ---
+    ("home, delegate", "/", "delegate"),
+    ("home, partner", "/", "partner"),
+    ("meeting page, delegate", "/meetings/{meeting}/", "delegate"),
+    ("meeting page, partner", "/meetings/{meeting}/", "partner"),
+    ("consultation schedule, partner", "/consultations/", "partner"),
+    ("API documents ?limit=50", "/api/v1/documents/?limit=50", "token"),
+    ("API bodies", "/api/v1/bodies/", "token"),
+    # --- pages added since the issue was filed ---
     ("meeting edit, staff", "/meetings/{meeting}/edit/", "staff"),
     ("sessions page, staff", "/meetings/{meeting}/sessions/", "staff"),
     ("agenda edit, staff", "/meetings/{meeting}/agenda/edit/", "staff"),
@@ -69,7 +79,9 @@ TARGETS = [
     ("year calendar, chair", "/meetings/calendar/", "chair"),
     ("year feed .ics, anonymous", "/meetings/calendar.ics", "anonymous"),
     ("consultations feed .ics", "/consultations/calendar.ics", "anonymous"),
-    ("search 'customs', chair", "/meetings/search/?q=customs", "chair"),
+    ("search 'customs', chair", "/search/?q=customs", "chair"),
+    ("meeting search 'customs', chair", "/meetings/search/?q=customs", "chair"),
+    ("profile, delegate", "/accounts/profile/", "delegate"),
 ]
 
 CREDENTIALS = """
@@ -91,7 +103,8 @@ def session_of(username, verified=True):
     return session.session_key
 meeting = Meeting.objects.filter(title__startswith="BENCH-").order_by("pk").first()
 print(session_of("chair.kh"), session_of("delegate.my"), session_of("secretariat"),
-      token_create(user=users.get(username="chair.kh"), name="bench")[1], meeting.pk)
+      session_of("partner.wco"), token_create(user=users.get(username="chair.kh"),
+                                              name="bench")[1], meeting.pk)
 """
 
 
@@ -194,13 +207,14 @@ def measure(db: str, targets: list) -> dict:
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter("bench:*"):  # the bench's own keys only (tests.bench_settings)
         client.delete(key)
-    chair, delegate, staff, token, meeting = manage(
+    chair, delegate, staff, partner, token, meeting = manage(
         db, "shell", "-v", "0", "-c", CREDENTIALS).split()
     headers = {
         "anonymous": None,
         "chair": f"Cookie: sessionid={chair}",
         "delegate": f"Cookie: sessionid={delegate}",
         "staff": f"Cookie: sessionid={staff}",
+        "partner": f"Cookie: sessionid={partner}",
         "token": f"Authorization: Token {token}",
     }
     server = subprocess.Popen(

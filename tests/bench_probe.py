@@ -10,7 +10,7 @@ bench`` reports as the page's ratio). ``--profile`` prints a pyinstrument profil
     BENCH_DB=portal_bench python -m tests.bench_probe chair /meetings/{meeting}/ [...]
     python -m tests.bench_probe --profile token /api/v1/milestones/?limit=50
 
-Who: anonymous, chair, delegate, staff, token (as in ``tests.bench``). The database must be
+Who: anonymous, chair, delegate, partner, staff, token (as in ``tests.bench``). The database must be
 seeded (``make bench`` does it, or ``tests.bench.prepare``).
 """
 
@@ -43,12 +43,13 @@ def main(argv: list[str]) -> int:
     out = StringIO()
     with redirect_stdout(out):
         exec(bench.CREDENTIALS, namespace)  # noqa: S102 (our own code: sessions and a token)
-    chair, delegate, staff, token, meeting = out.getvalue().split()
+    chair, delegate, staff, partner, token, meeting = out.getvalue().split()
     extra = {
         "anonymous": {},
         "chair": {"HTTP_COOKIE": f"sessionid={chair}"},
         "delegate": {"HTTP_COOKIE": f"sessionid={delegate}"},
         "staff": {"HTTP_COOKIE": f"sessionid={staff}"},
+        "partner": {"HTTP_COOKIE": f"sessionid={partner}"},
         "token": {"HTTP_AUTHORIZATION": f"Token {token}"},
     }
     client = Client(HTTP_HOST="127.0.0.1")
