@@ -47,7 +47,8 @@ SCALES = {"full": 1.0, "tenth": 0.1}
 
 # (name, path, who): who is "anonymous", "chair" (chair.kh, chairing today, logged in),
 # "delegate" (delegate.my), "partner" (partner.wco), "staff" (secretariat, past the second
-# factor) or "token" (API, chair.kh). {meeting} is a seeded meeting with 5 sessions and 30 agenda items.
+# factor) or "token" (API, chair.kh). {meeting} is a seeded meeting with 5 sessions and 30
+# agenda items.
 TARGETS = [
     ("ceiling: /healthz/live", "/healthz/live", "anonymous"),
     # --- the table ---
