@@ -95,16 +95,28 @@ class ConsultationQuerySet(models.QuerySet):
         consultations, published or not, and the published ones of others; everyone else
         (delegates, the public, a calendar app holding a feed token) sees published ones.
         """
+        audience = self.audience_of(user)
+        if audience == "everything":
+            return self
+        if audience.startswith("partner:"):
+            return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))
+        return self.filter(published=True)
+
+    @staticmethod
+    def audience_of(user) -> str:
+        """Who sees the same consultations as ``user`` (``visible_to``'s rule, at this
+        instant): "everything", "partner:<id>" or "published". Cached schedules are kept per
+        audience, never per person."""
         from workgroups.access import ChairRights
 
         role = role_of(user)
         if role == Role.SECRETARIAT or (
             role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
         ):
-            return self
+            return "everything"
         if role == Role.PARTNER:
-            return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))
-        return self.filter(published=True)
+            return f"partner:{partner_id_of(user)}"
+        return "published"
 
     def with_related(self):
         return self.select_related("series__partner", "meeting__body")

@@ -60,6 +60,13 @@ def partners_with_consultations(user):
     return Partner.objects.filter(pk__in=visible).order_by("name")
 
 
+def schedule_filter_choices(user) -> tuple[list[int], list[tuple[str, str]]]:
+    """(years, (partner slug, label)) that the schedule's filter offers ``user``: plain values,
+    cached per audience by the page."""
+    partners = [(p.slug, p.short_name or p.name) for p in partners_with_consultations(user)]
+    return schedule_years(user), partners
+
+
 def partner_page(user):
     """The partner's own view: their series and every consultation of theirs (published or not).
 

@@ -8,10 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from consultations import ical, selectors, services
+from consultations.caching import CONSULTATIONS
+from consultations.models import Consultation
+from meetings.caching import MEETINGS
 from secretariat.access import role_of
 from secretariat.caching import cache_public_page
 from secretariat.ical import ics_response, throttled
@@ -25,31 +31,42 @@ class ScheduleFilterForm(forms.Form):
     def __init__(self, *args, years, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "All years")] + [(y, str(y)) for y in years]
-        self.fields["partner"].choices = [("", "All partners")] + [
-            (p.slug, p.short_name or p.name) for p in partners
-        ]
+        self.fields["partner"].choices = [("", "All partners"), *partners]
 
 
 @require_safe
 @cache_public_page(seconds=60)
 def schedule_page(request):
-    """The public schedule: what the viewer may see, upcoming first, then the record."""
+    """The public schedule: what the viewer may see, upcoming first, then the record.
+
+    The filter's choices and the two lists are kept per audience (who sees the same
+    consultations at this instant) until the next write to consultations or meetings
+    (issue 14); the private feed address is the viewer's own and never cached."""
     user = request.user
-    form = ScheduleFilterForm(
-        request.GET or None,
-        years=selectors.schedule_years(user),
-        partners=selectors.partners_with_consultations(user),
-    )
+    audience = Consultation.objects.audience_of(user)
+    years, partners = CONSULTATIONS.cached(
+        ("schedule-filter", audience), lambda: selectors.schedule_filter_choices(user))
+    form = ScheduleFilterForm(request.GET or None, years=years, partners=partners)
     year = partner = None
     if form.is_bound and form.is_valid():
         year, partner = form.cleaned_data["year"], form.cleaned_data["partner"] or None
-    upcoming, past = selectors.schedule(user, year=year, partner_slug=partner)
+
+    def lists() -> str:
+        upcoming, past = selectors.schedule(user, year=year, partner_slug=partner)
+        return render_to_string("consultations/_schedule_lists.html", {
+            "upcoming": upcoming, "past": past, "filtered": form.is_bound})
+
+    today = timezone.localdate()
+    schedule_lists = CONSULTATIONS.cached(
+        ("schedule", audience, year, partner, form.is_bound, today.isoformat(),
+         MEETINGS.current()), lists)
     feed_url = None
     if role_of(user):
         token = services.calendar_token_for(user=user)
         feed_url = request.build_absolute_uri(_private_feed_path(token.token))
     return render(request, "consultations/schedule.html", {
-        "form": form, "upcoming": upcoming, "past": past, "private_feed_url": feed_url,
+        "form": form, "schedule_lists": mark_safe(schedule_lists),  # noqa: S308 (rendered above)
+        "private_feed_url": feed_url,
         "public_feed_url": request.build_absolute_uri(reverse("consultations:public_feed")),
     })
 

@@ -311,9 +311,10 @@ STORAGES = {
     "default": PAPERS_STORAGE,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # whitenoise's and Django's, with each URL worked out once per process
+            "secretariat.staticfiles.ManifestStaticFiles"
             if STATIC_MANIFEST
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            else "secretariat.staticfiles.StaticFiles"
         )
     },
 }
