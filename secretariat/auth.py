@@ -4,7 +4,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from secretariat.dataversion import DataVersion
 
 # The accounts' data version: every save or delete of a user, a profile, an administration or a
-# partner (the rows loaded with each request's user) makes every process's copy unreachable.
+# partner (the rows loaded with each request's user), or of a second-factor device (whether a
+# person has one, ``secretariat.mfa``), makes every process's copy unreachable.
 ACCOUNTS = DataVersion("accounts")
 # This process's copies of loaded users. A local-memory cache pickles what it keeps, so each
 # request gets objects of its own: nothing one request sets on its user (a permission cache)
@@ -52,7 +53,10 @@ class PortalModelBackend(ModelBackend):
 
 def connect_signals() -> None:
     from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from secretariat.models import Administration, Partner, Profile
 
-    ACCOUNTS.connect([get_user_model(), Profile, Administration, Partner])
+    ACCOUNTS.connect([get_user_model(), Profile, Administration, Partner, TOTPDevice,
+                      StaticDevice])

@@ -60,7 +60,13 @@ def confirmed_totp(user) -> TOTPDevice | None:
 
 
 def has_second_factor(user) -> bool:
-    return any(True for _ in devices_for_user(user, confirmed=True))
+    """Asked on every request of a session not past the code step (most delegates never
+    enrol): kept under the accounts' data version, which every device save or delete moves,
+    so an enrolment or a reset on any process is seen at the next request (issue 14)."""
+    from secretariat.auth import ACCOUNTS
+
+    return ACCOUNTS.cached(("has-second-factor", user.pk),
+                           lambda: any(True for _ in devices_for_user(user, confirmed=True)))
 
 
 # --- Services ----------------------------------------------------------------------------------

@@ -57,3 +57,24 @@ def test_nothing_one_request_sets_on_its_user_reaches_the_next(client, delegate,
     first = backend.get_user(delegate.pk)
     first.first_name = "Changed in memory only"
     assert backend.get_user(delegate.pk).first_name != "Changed in memory only"
+
+
+@pytest.mark.real_second_factor
+@pytest.mark.django_db
+def test_a_session_short_of_the_code_step_asks_for_devices_once(client, delegate, password):
+    """Most delegates never enrol, so their sessions never pass the code step and the device
+    check runs on every request: once per accounts' version, not once per request. An
+    enrolment (here made elsewhere: a device saved) is seen at the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    post_login(client, delegate.username, password)
+    client.get("/meetings/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/meetings/").status_code == 200
+    assert not [q for q in queries if "otp_" in q["sql"]]
+    TOTPDevice.objects.create(user=delegate, name="phone", confirmed=True)
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/verify/")
