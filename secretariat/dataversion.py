@@ -29,6 +29,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from secretariat import request_memo
+
 ENTRY_SECONDS = 300
 # Bounded by count: entries are page fragments, and every write leaves the previous version's
 # entries behind to expire.
@@ -44,6 +46,7 @@ class DataVersion:
 
     def _new(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        request_memo.forget(self.key)
 
     def bump(self) -> None:
         """Make every cached fragment of this scope unreachable, now and after commit."""
@@ -51,7 +54,11 @@ class DataVersion:
         transaction.on_commit(self._new, robust=True)
 
     def current(self) -> str | None:
-        """The current token, or None when the cache cannot be reached."""
+        """The current token, or None when the cache cannot be reached. Read once per request
+        (a request is one instant; a bump in it forgets the answer), not once per fragment."""
+        return request_memo.memo(self.key, self._read)
+
+    def _read(self) -> str | None:
         version = cache.get(self.key)
         if version is None:
             candidate = uuid.uuid4().hex
