@@ -95,16 +95,27 @@ class ConsultationQuerySet(models.QuerySet):
         consultations, published or not, and the published ones of others; everyone else
         (delegates, the public, a calendar app holding a feed token) sees published ones.
         """
+        audience = self.audience_of(user)
+        if audience == ("all",):
+            return self
+        if audience[0] == "partner":
+            return self.filter(Q(published=True) | Q(series__partner_id=audience[1]))
+        return self.filter(published=True)
+
+    @staticmethod
+    def audience_of(user) -> tuple:
+        """Which of ``visible_to``'s answers ``user`` gets, at this instant: ``("all",)``,
+        ``("partner", id)`` or ``("published",)`` (also the key of cached copies)."""
         from workgroups.access import ChairRights
 
         role = role_of(user)
         if role == Role.SECRETARIAT or (
             role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
         ):
-            return self
+            return ("all",)
         if role == Role.PARTNER:
-            return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))
-        return self.filter(published=True)
+            return ("partner", partner_id_of(user))
+        return ("published",)
 
     def with_related(self):
         return self.select_related("series__partner", "meeting__body")
