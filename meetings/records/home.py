@@ -7,16 +7,9 @@ from django.utils import timezone
 
 from meetings.caching import MEETINGS
 from meetings.records import selectors
-from meetings.records.access import levels_for, may_record
+from meetings.records.access import levels_for, may_record, owner_audience
 from meetings.records.caching import RECORDS
-from secretariat.access import (
-    Clearance,
-    administration_id_of,
-    clearance_of,
-    is_member_staff,
-    is_secretariat,
-)
-from workgroups.access import chaired_body_ids
+from secretariat.access import Clearance, clearance_of
 
 PANEL_SIZE = 6
 
@@ -32,14 +25,8 @@ def my_action_items_panel(request) -> dict | None:
         return None
     user = request.user
     today = timezone.localdate()
-    if is_secretariat(user):
-        owner = ("secretariat",)
-    elif is_member_staff(user):
-        owner = ("administration", administration_id_of(user), *sorted(chaired_body_ids(user)))
-    else:
-        owner = ("nobody",)
-    parts = ("my-action-items", tuple(levels_for(user)), owner, today.isoformat(),
-             MEETINGS.current())
+    parts = ("my-action-items", tuple(levels_for(user)), owner_audience(user),
+             today.isoformat(), MEETINGS.current())
     return RECORDS.cached(parts, lambda: _my_action_items_panel(user, today))
 
 
