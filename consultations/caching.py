@@ -1,7 +1,7 @@
-"""The consultations' data version (``secretariat.dataversion``): what the schedule shows
-(consultations, their series and partners), cached for logged-in viewers until the next write
-to any of it, on any process. Meetings they sit alongside are named from the meetings' own
-version, which the cached parts name too."""
+"""The consultations' data version (``secretariat.dataversion``): what the schedule and the
+home page's "Upcoming consultations" show (consultations, their series and partners), cached
+until the next write to any of it, on any process. Meetings they sit alongside are named from
+the meetings' own version, which the cached parts name too."""
 
 from secretariat.dataversion import DataVersion
 

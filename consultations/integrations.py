@@ -2,14 +2,27 @@
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import selectors, services
+from consultations.caching import CONSULTATIONS
+from consultations.models import Consultation
 from secretariat.access import role_of
 
 
 def upcoming_panel(request) -> dict:
+    """Cached per audience (who sees every consultation, a partner its own unpublished
+    ones too, everyone else the published ones) and day, for the consultations' data
+    version. Times are shown in each consultation's own zone, not the viewer's."""
+    user = request.user
+    audience = Consultation.objects.audience_of(user)
+    parts = ("upcoming-panel", audience, timezone.localdate().isoformat())
+    return CONSULTATIONS.cached(parts, lambda: _upcoming_panel(user))
+
+
+def _upcoming_panel(user) -> dict:
     items = []
-    for c in selectors.upcoming_consultations(request.user, limit=5):
+    for c in selectors.upcoming_consultations(user, limit=5):
         start = c.local_start
         detail = f"{start:%-d %b %Y}, {start:%H:%M} ({c.time_zone}) · {c.get_status_display()}"
         items.append({"label": c.title, "url": c.get_absolute_url(), "detail": detail})

@@ -96,27 +96,26 @@ class ConsultationQuerySet(models.QuerySet):
         (delegates, the public, a calendar app holding a feed token) sees published ones.
         """
         audience = self.audience_of(user)
-        if audience == "everything":
+        if audience == ("all",):
             return self
-        if audience.startswith("partner:"):
-            return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))
+        if audience[0] == "partner":
+            return self.filter(Q(published=True) | Q(series__partner_id=audience[1]))
         return self.filter(published=True)
 
     @staticmethod
-    def audience_of(user) -> str:
-        """Who sees the same consultations as ``user`` (``visible_to``'s rule, at this
-        instant): "everything", "partner:<id>" or "published". Cached schedules are kept per
-        audience, never per person."""
+    def audience_of(user) -> tuple:
+        """Which of ``visible_to``'s answers ``user`` gets, at this instant: ``("all",)``,
+        ``("partner", id)`` or ``("published",)`` (also the key of cached copies)."""
         from workgroups.access import ChairRights
 
         role = role_of(user)
         if role == Role.SECRETARIAT or (
             role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
         ):
-            return "everything"
+            return ("all",)
         if role == Role.PARTNER:
-            return f"partner:{partner_id_of(user)}"
-        return "published"
+            return ("partner", partner_id_of(user))
+        return ("published",)
 
     def with_related(self):
         return self.select_related("series__partner", "meeting__body")

@@ -224,6 +224,15 @@ class Visibility(models.TextChoices):
 
 
 class AgendaItemQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """An UPDATE sends no signal: a changed visibility must reach the cached records
+        panels (``meetings.records.caching``)."""
+        from meetings.records.caching import RECORDS
+
+        changed = super().update(**kwargs)
+        RECORDS.bump()
+        return changed
+
     def visible_to(self, user):
         if is_secretariat(user):
             return self

@@ -16,9 +16,10 @@ class SecretariatConfig(AppConfig):
         from secretariat import security_log, tokens  # noqa: F401  (connect signal receivers)
 
         post_migrate.connect(_sync_secretariat_group, sender=self)
-        from secretariat.auth import connect_signals
+        from secretariat import auth, home
 
-        connect_signals()  # the loaded users' cache (issue 14)
+        auth.connect_signals()  # the loaded users' cache (issue 14)
+        home.connect_signals()
         # Outbox preparers and jobs register themselves in each app's ``notices`` and
         # ``jobs`` modules; import them all so web and worker processes know every one.
         from django.utils.module_loading import autodiscover_modules

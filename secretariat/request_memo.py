@@ -15,6 +15,11 @@ from collections.abc import Callable, Hashable
 _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("request_memo", default=None)
 
 
+def active() -> bool:
+    """Inside a GET/HEAD request: answers may be kept (and read from caches) for it."""
+    return _memo.get() is not None
+
+
 def memo(key: Hashable, compute: Callable[[], object]):
     store = _memo.get()
     if store is None:
@@ -22,13 +27,6 @@ def memo(key: Hashable, compute: Callable[[], object]):
     if key not in store:
         store[key] = compute()
     return store[key]
-
-
-def forget(key: Hashable) -> None:
-    """Drop one answer (its data just changed in this request)."""
-    store = _memo.get()
-    if store is not None:
-        store.pop(key, None)
 
 
 class RequestMemoMiddleware:
@@ -43,3 +41,10 @@ class RequestMemoMiddleware:
             return self.get_response(request)
         finally:
             _memo.reset(token)
+
+
+def forget(key: Hashable) -> None:
+    """Drop a kept answer (its source changed within the request: a data version bumped)."""
+    store = _memo.get()
+    if store is not None:
+        store.pop(key, None)

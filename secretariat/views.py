@@ -15,7 +15,6 @@ from secretariat.access import is_secretariat, profile_of
 from secretariat.caching import cache_public_page
 from secretariat.forms import TimeZoneForm
 from secretariat.security_log import log_event
-from secretariat.selectors import administrations_with_names
 
 
 @require_safe
@@ -25,8 +24,8 @@ def home_page(request):
         request,
         "secretariat/home.html",
         {
-            "panels": home.panels_for(request),
-            "administrations": administrations_with_names(),
+            "panels_html": home.panels_html(home.panels_for(request)),
+            "administrations_html": home.administrations_html(),
             "today": timezone.localdate(),
         },
     )

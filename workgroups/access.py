@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from secretariat import request_memo
 from secretariat.access import administration_id_of, is_member_staff, is_secretariat, role_of
 from secretariat.models import Role
 from secretariat.request_memo import memo
+from workgroups.caching import PLAN
 from workgroups.models import Body, BodyChairTerm, ChairRole, Milestone
 
 MEMBER_ROLES = {Role.SECRETARIAT, Role.CHAIR, Role.DELEGATE}
@@ -66,16 +68,25 @@ def held_terms(user, at=None) -> list[HeldTerm]:
         return []
     day = term_day(at)
 
-    def terms() -> list[HeldTerm]:
-        rows = (
+    def rows() -> tuple:
+        return tuple(
             BodyChairTerm.objects.current_on(day)
             .filter(administration_id=adm_id, role=ChairRole.CHAIR)
             .order_by("body__code")
             .values_list("body_id", "body__code", "body__name", "body__kind", "end_on")
         )
-        return [HeldTerm(*row) for row in rows]
 
-    # The page, its panels and its sections all ask: one query per request (GET/HEAD only).
+    def terms() -> list[HeldTerm]:
+        # Reading pages (GET/HEAD): terms are dated rows covered by the plan's data version,
+        # cached per administration and day (a term starts and ends with a day at the
+        # Secretariat, ``term_day``), so the answer is the database's at this instant
+        # without a query on most requests. A write (and a service or task outside a
+        # request) decides from the database itself.
+        if not request_memo.active():
+            return [HeldTerm(*row) for row in rows()]
+        return [HeldTerm(*row) for row in PLAN.cached(("held_terms", adm_id, day), rows)]
+
+    # The page, its panels and its sections all ask: computed once per request (GET/HEAD).
     return list(memo(("held_terms", adm_id, day), terms))
 
 

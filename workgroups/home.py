@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from workgroups import caching
 from workgroups.access import sees_unpublished
+from workgroups.caching import PLAN
 from workgroups.models import MilestoneStatus
 from workgroups.selectors import milestones_visible_to, ordered_for_attention
 
@@ -13,12 +13,10 @@ PANEL_SIZE = 6
 
 def overdue_and_at_risk_panel(request) -> dict:
     """Overdue milestones first, then at-risk and delayed ones (what the user may see).
-    Cached per plan data version, audience and day (``workgroups.caching``)."""
+    Cached per plan data version, audience and day (``workgroups.caching.PLAN``)."""
     today = timezone.localdate()
-    panel, _hit = caching.cached(
-        "home-panel", (sees_unpublished(request.user), today.isoformat()),
-        lambda: _panel(request.user, today))
-    return panel
+    return PLAN.cached(("home-panel", sees_unpublished(request.user), today.isoformat()),
+                       lambda: _panel(request.user, today))
 
 
 def _panel(user, today) -> dict:

@@ -45,6 +45,16 @@ def owned_filter(user, at=None) -> Q:
     return rule
 
 
+def owner_audience(user, at=None) -> tuple:
+    """What ``owned_filter`` depends on, as a cache key: the secretariat's items, nobody's,
+    or an administration's with those of the bodies it chairs at ``at``."""
+    if is_secretariat(user):
+        return ("secretariat",)
+    if not is_member_staff(user):
+        return ("nobody",)
+    return ("administration", administration_id_of(user), *sorted(chaired_body_ids(user, at)))
+
+
 def may_record(user, meeting, at=None) -> bool:
     """Attendance, decisions, action items and issuing the record: the secretariat and the
     meeting's chair administration (whoever runs the body at that moment)."""

@@ -5,20 +5,33 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings.caching import MEETINGS
 from meetings.records import selectors
-from meetings.records.access import may_record
+from meetings.records.access import levels_for, may_record, owner_audience
+from meetings.records.caching import RECORDS
 from secretariat.access import Clearance, clearance_of
 
 PANEL_SIZE = 6
 
 
 def my_action_items_panel(request) -> dict | None:
-    """Open action items the user answers for, overdue first. Hidden for people who own
-    none (partners, the public)."""
+    """Open action items the user answers for, overdue first. Hidden for the public.
+
+    Not personal: cached per audience, i.e. what decides the rows (the agenda levels the
+    viewer reads, and whose items they answer for: the secretariat's, or their
+    administration's and those of the bodies it chairs today), the day (the overdue flag)
+    and the versions of the records' and the meetings' data."""
     if not request.user.is_authenticated:
         return None
-    actions = selectors.my_action_items(request.user, limit=PANEL_SIZE)
+    user = request.user
     today = timezone.localdate()
+    parts = ("my-action-items", tuple(levels_for(user)), owner_audience(user),
+             today.isoformat(), MEETINGS.current())
+    return RECORDS.cached(parts, lambda: _my_action_items_panel(user, today))
+
+
+def _my_action_items_panel(user, today) -> dict:
+    actions = selectors.my_action_items(user, limit=PANEL_SIZE)
     return {
         "title": "My action items",
         "items": [

@@ -30,6 +30,14 @@ def _item_chain_visible(prefix: str, levels: list[str]) -> Q:
 
 
 class DecisionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """An UPDATE sends no signal: make the cached panels unreachable here."""
+        from meetings.records.caching import RECORDS
+
+        changed = super().update(**kwargs)
+        RECORDS.bump()
+        return changed
+
     def visible_to(self, user):
         """Decisions ``user`` may see: its own visibility and its agenda item's chain."""
         levels = levels_for(user)
@@ -41,6 +49,14 @@ class DecisionQuerySet(models.QuerySet):
 
 
 class ActionItemQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """An UPDATE sends no signal: make the cached panels unreachable here."""
+        from meetings.records.caching import RECORDS
+
+        changed = super().update(**kwargs)
+        RECORDS.bump()
+        return changed
+
     def visible_to(self, user):
         """An action item is seen by whoever may see its decision."""
         return self.for_audience(levels_for(user))

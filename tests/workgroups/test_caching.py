@@ -10,6 +10,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from secretariat import dataversion
 from tests.workgroups.factories import (
     BodyFactory,
     ChairTermFactory,
@@ -128,7 +129,7 @@ def test_the_public_never_gets_the_members_copy(client_for, chair, partner):
 
 def test_every_read_is_computed_when_the_cache_is_away(client_for, chair, monkeypatch):
     """Redis down: the resilient cache answers like a cache that keeps nothing."""
-    monkeypatch.setattr(caching, "cache", DummyCache("", {}))
+    monkeypatch.setattr(dataversion, "cache", DummyCache("", {}))
     milestone = MilestoneFactory(progress=10)
     client = client_for(chair)
     assert body_progress(dashboard(client), "CPTFWG") == "10.0"
@@ -260,7 +261,7 @@ def test_a_bulk_apply_bumps_once_and_shows_at_once(client_for, chair, monkeypatc
     client = client_for(chair)
     assert body_progress(dashboard(client), "CPTFWG") == "15.0"
     bumps = []
-    monkeypatch.setattr(caching, "_new_version", lambda: bumps.append(1) or cache.set(
+    monkeypatch.setattr(caching.PLAN, "_new", lambda: bumps.append(1) or cache.set(
         caching.VERSION_KEY, f"v{len(bumps)}", timeout=None))
     apply_preview(actor=chair, rows=[
         {"id": first.pk, "version": 1, "changes": {"progress": 50}, "comment": "bulk"},

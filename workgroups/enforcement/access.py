@@ -26,9 +26,16 @@ def sees_seizures(user) -> bool:
     if is_secretariat(user):
         answer = True
     elif is_member_staff(user):
-        answer = EnforcementContact.objects.filter(
-            user=user, administration_id=administration_id_of(user)
-        ).exists()
+        # The flag is personal, so cached per person (and administration: it holds only for
+        # the one it was given for) for the enforcement data version, which every change of
+        # a contact row replaces.
+        from workgroups.enforcement.caching import ENFORCEMENT
+
+        adm_id = administration_id_of(user)
+        answer = ENFORCEMENT.cached(
+            ("sees-seizures", user.pk, adm_id),
+            lambda: EnforcementContact.objects.filter(user=user, administration_id=adm_id)
+            .exists())
     else:
         answer = False
     if getattr(user, "is_authenticated", False):

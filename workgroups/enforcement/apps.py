@@ -13,6 +13,9 @@ class EnforcementConfig(AppConfig):
     verbose_name = "Enforcement operations and seizure reports"
 
     def ready(self) -> None:
+        from workgroups.enforcement.caching import connect_signals
+
+        connect_signals()
         from secretariat.home import register_panel
         from workgroups.enforcement.home import (
             body_operations_panel,

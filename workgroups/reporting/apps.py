@@ -13,6 +13,9 @@ class ReportingConfig(AppConfig):
     verbose_name = "Progress reports and reminders"
 
     def ready(self) -> None:
+        from workgroups.reporting.caching import connect_signals
+
+        connect_signals()
         from secretariat.home import register_panel
         from workgroups.reporting.home import upcoming_deadlines_panel
 
