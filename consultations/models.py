@@ -87,13 +87,15 @@ class ConsultationSeries(models.Model):
 
 
 class ConsultationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """What ``user`` may know exists.
+    @staticmethod
+    def audience(user) -> tuple:
+        """What decides what ``user`` may know exists, as a cache key can name it.
 
         The secretariat and the staff of the DG meeting's chair at this instant
-        (``workgroups.access.ChairRights``) see everything; a partner sees all of its own
-        consultations, published or not, and the published ones of others; everyone else
-        (delegates, the public, a calendar app holding a feed token) sees published ones.
+        (``workgroups.access.ChairRights``) see everything (``("all",)``); a partner sees all
+        of its own consultations, published or not, and the published ones of others
+        (``("partner", id)``); everyone else (delegates, the public, a calendar app holding a
+        feed token) sees published ones (``("published",)``).
         """
         from workgroups.access import ChairRights
 
@@ -101,9 +103,20 @@ class ConsultationQuerySet(models.QuerySet):
         if role == Role.SECRETARIAT or (
             role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
         ):
-            return self
+            return ("all",)
         if role == Role.PARTNER:
-            return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))
+            return ("partner", partner_id_of(user))
+        return ("published",)
+
+    def visible_to(self, user):
+        """What ``user`` may know exists (``audience``)."""
+        return self.for_audience(self.audience(user))
+
+    def for_audience(self, audience: tuple):
+        if audience[0] == "all":
+            return self
+        if audience[0] == "partner":
+            return self.filter(Q(published=True) | Q(series__partner_id=audience[1]))
         return self.filter(published=True)
 
     def with_related(self):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Lookup, Q
 from django.utils import timezone
 
+from meetings.caching import BumpsMeetingsOnUpdate
 from secretariat.access import Clearance, clearance_of, is_member_staff, is_secretariat
 from secretariat.models import Administration, validate_time_zone
 
@@ -171,6 +172,10 @@ class Meeting(models.Model):
         return now < opening
 
 
+class MeetingDataQuerySet(BumpsMeetingsOnUpdate, models.QuerySet):
+    """For the models the meeting page shows that have no QuerySet of their own."""
+
+
 class Session(models.Model):
     """A slot of the timetable. Stored as instants; shown in the viewer's and the venue's zone."""
 
@@ -191,6 +196,8 @@ class Session(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    objects = MeetingDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "starts_at"]
@@ -223,7 +230,7 @@ class Visibility(models.TextChoices):
     SECRETARIAT = "secretariat", "Secretariat only"
 
 
-class AgendaItemQuerySet(models.QuerySet):
+class AgendaItemQuerySet(BumpsMeetingsOnUpdate, models.QuerySet):
     def visible_to(self, user):
         if is_secretariat(user):
             return self
@@ -334,6 +341,8 @@ class Delegation(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = MeetingDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "administration__country"]
         constraints = [
@@ -368,6 +377,8 @@ class DelegationMember(models.Model):
     sessions = models.ManyToManyField(
         Session, blank=True, related_name="attendees", help_text="Empty: every session."
     )
+
+    objects = MeetingDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["delegation", "role", "full_name"]
@@ -434,7 +445,7 @@ class AccessLevel(models.TextChoices):
         return [level.value for level in cls if level.clearance <= clearance]
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(BumpsMeetingsOnUpdate, models.QuerySet):
     def visible_to(self, user, *, now: dt.datetime | None = None,
                    include_withdrawn: bool = False):
         """Documents ``user`` may read now.
@@ -591,6 +602,8 @@ class DocumentVersion(models.Model):
     reason = models.CharField(
         max_length=300, blank=True, help_text="Why this version replaces the last."
     )
+
+    objects = MeetingDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "-number"]

@@ -17,6 +17,9 @@ process: the next request anywhere reads the new token and misses.
 * Entries live in Redis (shared) and in this process's memory (no round trip on a hit);
   the version in the key is what keeps the process tier from serving an outdated copy.
   With Redis unreachable nothing is cached.
+* A GET request reads each token once (``secretariat.request_memo``): a page and its
+  sections ask the same version several times, and a request is one instant. A bump in the
+  request forgets the memoised token.
 """
 
 import contextvars
@@ -28,6 +31,8 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from secretariat.request_memo import forget, memo
 
 ENTRY_SECONDS = 300
 # Bounded by count: entries are page fragments, and every write leaves the previous version's
@@ -44,6 +49,7 @@ class DataVersion:
 
     def _new(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        forget(("dataversion", self.key))
 
     def bump(self) -> None:
         """Make every cached fragment of this scope unreachable, now and after commit."""
@@ -52,6 +58,9 @@ class DataVersion:
 
     def current(self) -> str | None:
         """The current token, or None when the cache cannot be reached."""
+        return memo(("dataversion", self.key), self._read)
+
+    def _read(self) -> str | None:
         version = cache.get(self.key)
         if version is None:
             candidate = uuid.uuid4().hex

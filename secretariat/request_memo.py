@@ -24,6 +24,13 @@ def memo(key: Hashable, compute: Callable[[], object]):
     return store[key]
 
 
+def forget(key: Hashable) -> None:
+    """Drop one memoised answer (its data was just written)."""
+    store = _memo.get()
+    if store is not None:
+        store.pop(key, None)
+
+
 class RequestMemoMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

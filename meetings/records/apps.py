@@ -7,6 +7,9 @@ class RecordsConfig(AppConfig):
     verbose_name = "Meeting records"
 
     def ready(self):
+        from meetings.records.caching import connect_signals
+
+        connect_signals()
         from meetings.events import register_paper_listener
         from meetings.panels import register_meeting_section
         from meetings.records.home import meeting_record_section, my_action_items_panel
