@@ -1,7 +1,9 @@
-"""The consultations' data version (``secretariat.dataversion``): what the schedule and the
-home page's "Upcoming consultations" show (consultations, their series and partners), cached
-until the next write to any of it, on any process. Meetings they sit alongside are named from
-the meetings' own version, which the cached parts name too."""
+"""The consultations' data version (``secretariat.dataversion``): what the schedule, the home
+page's "Upcoming consultations" and the meeting page's consultations held alongside
+(``integrations.meeting_section``) show: consultations, their series and partners, cached
+until the next write to any of it, on any process. Keys carry ``meetings.caching.MEETINGS``'s
+token too where meetings' data (a title) is shown with them.
+"""
 
 from secretariat.dataversion import DataVersion
 

@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from consultations import selectors, services
 from consultations.caching import CONSULTATIONS
@@ -15,7 +16,7 @@ def upcoming_panel(request) -> dict:
     ones too, everyone else the published ones) and day, for the consultations' data
     version. Times are shown in each consultation's own zone, not the viewer's."""
     user = request.user
-    audience = Consultation.objects.audience_of(user)
+    audience = Consultation.objects.audience(user)
     parts = ("upcoming-panel", audience, timezone.localdate().isoformat())
     return CONSULTATIONS.cached(parts, lambda: _upcoming_panel(user))
 
@@ -43,15 +44,29 @@ def me_calendar_url(request) -> dict:
 
 
 def meeting_section(request, meeting) -> str | None:
-    """The consultations held alongside a meeting, for the meeting page (meetings.panels)."""
-    consultations = selectors.consultations_for_meeting(meeting, request.user)
-    if not consultations:
-        return None
-    return render_to_string(
-        "consultations/_meeting_consultations.html",
-        {"meeting": meeting, "consultations": consultations},
-        request=request,
-    )
+    """The consultations held alongside a meeting, for the meeting page (meetings.panels),
+    cached per audience (``ConsultationQuerySet.audience``: the DG chair term is computed
+    now). ``meeting`` may be lazy: only its ``pk`` is read unless the section is built."""
+    from consultations.caching import CONSULTATIONS
+    from consultations.models import Consultation
+    from meetings.caching import MEETINGS
+
+    audience = Consultation.objects.audience(request.user)
+
+    def build() -> str:
+        consultations = list(
+            Consultation.objects.for_audience(audience).with_related()
+            .filter(meeting_id=meeting.pk).order_by("starts_at"))
+        if not consultations:
+            return ""
+        return render_to_string(
+            "consultations/_meeting_consultations.html",
+            {"meeting": meeting, "consultations": consultations},
+        )
+
+    parts = (MEETINGS.current(), "meeting-section", meeting.pk, audience,
+             timezone.get_current_timezone_name())
+    return mark_safe(CONSULTATIONS.cached(parts, build)) or None  # noqa: S308 (Django's)
 
 
 def partner_busy(meeting, partner_ids, starts_at, ends_at):

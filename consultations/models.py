@@ -87,25 +87,17 @@ class ConsultationSeries(models.Model):
 
 
 class ConsultationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """What ``user`` may know exists.
+    @staticmethod
+    def audience(user) -> tuple:
+        """What decides what ``user`` may know exists, at this instant, as a cache key can
+        name it.
 
         The secretariat and the staff of the DG meeting's chair at this instant
-        (``workgroups.access.ChairRights``) see everything; a partner sees all of its own
-        consultations, published or not, and the published ones of others; everyone else
-        (delegates, the public, a calendar app holding a feed token) sees published ones.
+        (``workgroups.access.ChairRights``) see everything (``("all",)``); a partner sees all
+        of its own consultations, published or not, and the published ones of others
+        (``("partner", id)``); everyone else (delegates, the public, a calendar app holding a
+        feed token) sees published ones (``("published",)``).
         """
-        audience = self.audience_of(user)
-        if audience == ("all",):
-            return self
-        if audience[0] == "partner":
-            return self.filter(Q(published=True) | Q(series__partner_id=audience[1]))
-        return self.filter(published=True)
-
-    @staticmethod
-    def audience_of(user) -> tuple:
-        """Which of ``visible_to``'s answers ``user`` gets, at this instant: ``("all",)``,
-        ``("partner", id)`` or ``("published",)`` (also the key of cached copies)."""
         from workgroups.access import ChairRights
 
         role = role_of(user)
@@ -116,6 +108,17 @@ class ConsultationQuerySet(models.QuerySet):
         if role == Role.PARTNER:
             return ("partner", partner_id_of(user))
         return ("published",)
+
+    def visible_to(self, user):
+        """What ``user`` may know exists (``audience``)."""
+        return self.for_audience(self.audience(user))
+
+    def for_audience(self, audience: tuple):
+        if audience[0] == "all":
+            return self
+        if audience[0] == "partner":
+            return self.filter(Q(published=True) | Q(series__partner_id=audience[1]))
+        return self.filter(published=True)
 
     def with_related(self):
         return self.select_related("series__partner", "meeting__body")

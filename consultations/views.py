@@ -43,7 +43,7 @@ def schedule_page(request):
     consultations at this instant) until the next write to consultations or meetings
     (issue 14); the private feed address is the viewer's own and never cached."""
     user = request.user
-    audience = Consultation.objects.audience_of(user)
+    audience = Consultation.objects.audience(user)
     years, partners = CONSULTATIONS.cached(
         ("schedule-filter", audience), lambda: selectors.schedule_filter_choices(user))
     form = ScheduleFilterForm(request.GET or None, years=years, partners=partners)

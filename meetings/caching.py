@@ -1,17 +1,40 @@
-"""The meetings' data version (``secretariat.dataversion``): what the meeting lists show
-(meetings, their bodies, hosts and the hosts' names over time) for logged-in viewers, cached
-until the next write to any of it, on any process."""
+"""The meetings' data version (``secretariat.dataversion``): what the meeting lists and the
+meeting page show (meetings, their bodies, hosts and the hosts' names over time; sessions,
+agenda items, papers and their versions, delegations and their members) for logged-in
+viewers, cached until the next write to any of it, on any process.
+
+Apps above ``meetings`` that add a section to the meeting page keep their own version for
+their own data and put ``MEETINGS.current()`` in their keys for the meetings' part.
+"""
 
 from secretariat.dataversion import DataVersion
 
 MEETINGS = DataVersion("meetings")
 
 
+class BumpsMeetingsOnUpdate:
+    """A QuerySet mixin: an UPDATE sends no signal, so it makes the cached copies
+    unreachable itself (the authoring services write with conditional UPDATEs)."""
+
+    def update(self, **kwargs):
+        changed = super().update(**kwargs)
+        MEETINGS.bump()
+        return changed
+
+
 def connect_signals() -> None:
-    from meetings.models import Meeting
+    from meetings.models import (
+        AgendaItem,
+        Delegation,
+        DelegationMember,
+        Document,
+        DocumentVersion,
+        Meeting,
+        Session,
+    )
     from secretariat.models import Administration, AdministrationName
     from workgroups.models import Body
 
-    # ``MeetingQuerySet.update`` bumps too: the authoring and convening services write with
-    # conditional UPDATEs, which send no signal.
-    MEETINGS.connect([Meeting, Body, Administration, AdministrationName])
+    # The querysets of these models bump on ``update()`` too (``BumpsMeetingsOnUpdate``).
+    MEETINGS.connect([Meeting, Body, Administration, AdministrationName, Session, AgendaItem,
+                      Document, DocumentVersion, Delegation, DelegationMember])

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Lookup, Q
 from django.utils import timezone
 
+from meetings.caching import BumpsMeetingsOnUpdate
 from secretariat.access import Clearance, clearance_of, is_member_staff, is_secretariat
 from secretariat.models import Administration, validate_time_zone
 
@@ -171,6 +172,10 @@ class Meeting(models.Model):
         return now < opening
 
 
+class MeetingDataQuerySet(BumpsMeetingsOnUpdate, models.QuerySet):
+    """For the models the meeting page shows that have no QuerySet of their own."""
+
+
 class Session(models.Model):
     """A slot of the timetable. Stored as instants; shown in the viewer's and the venue's zone."""
 
@@ -191,6 +196,8 @@ class Session(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    objects = MeetingDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "starts_at"]
@@ -223,10 +230,10 @@ class Visibility(models.TextChoices):
     SECRETARIAT = "secretariat", "Secretariat only"
 
 
-class AgendaItemQuerySet(models.QuerySet):
+class AgendaItemQuerySet(BumpsMeetingsOnUpdate, models.QuerySet):
     def update(self, **kwargs):
         """An UPDATE sends no signal: a changed visibility must reach the cached records
-        panels (``meetings.records.caching``)."""
+        panels too (``meetings.records.caching``); the meetings' version moves in the mixin."""
         from meetings.records.caching import RECORDS
 
         changed = super().update(**kwargs)
@@ -343,6 +350,8 @@ class Delegation(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = MeetingDataQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "administration__country"]
         constraints = [
@@ -377,6 +386,8 @@ class DelegationMember(models.Model):
     sessions = models.ManyToManyField(
         Session, blank=True, related_name="attendees", help_text="Empty: every session."
     )
+
+    objects = MeetingDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["delegation", "role", "full_name"]
@@ -443,7 +454,7 @@ class AccessLevel(models.TextChoices):
         return [level.value for level in cls if level.clearance <= clearance]
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(BumpsMeetingsOnUpdate, models.QuerySet):
     def visible_to(self, user, *, now: dt.datetime | None = None,
                    include_withdrawn: bool = False):
         """Documents ``user`` may read now.
@@ -600,6 +611,8 @@ class DocumentVersion(models.Model):
     reason = models.CharField(
         max_length=300, blank=True, help_text="Why this version replaces the last."
     )
+
+    objects = MeetingDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "-number"]

@@ -5,6 +5,13 @@ Register ``fn(request, meeting) -> str | None`` in your ``AppConfig.ready`` with
 ``register_meeting_section``; return HTML from ``render_to_string`` (a safe string; anything
 else is escaped), or None to show nothing. Sections appear after the documents, in
 registration order.
+
+The page itself is cached per audience (``meetings.page``); a section caches itself, in its
+own app, under its own data version (``secretariat.dataversion``) with
+``meetings.caching.MEETINGS.current()`` in its key for the meetings' data it shows. So
+``meeting`` is lazy (``meetings.page.LazyMeeting``): ``meeting.pk`` and ``meeting.body_id``
+cost nothing, any other attribute loads the meeting (one query) — read those only when
+building the section.
 """
 
 from collections.abc import Callable

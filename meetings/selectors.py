@@ -57,16 +57,26 @@ def document_get(user, pk: int) -> Document:
     return get_object_or_404(documents_visible_to(user), pk=pk)
 
 
-def agenda_for(user, meeting: Meeting):
+def agenda_for(user, meeting: Meeting, *, documents: list[Document] | None = None):
     """The agenda items ``user`` may see, in agenda order, numbered for ``user`` (no gap where
-    a hidden item is), each with its visible papers."""
-    papers = documents_visible_to(user, meeting=meeting).order_by("kind", "title")
-    return numbered_tree(
-        AgendaItem.objects.visible_to(user)
-        .filter(meeting=meeting)
-        .select_related("parent")
-        .prefetch_related(Prefetch("documents", queryset=papers, to_attr="visible_documents"))
-    )
+    a hidden item is), each with its visible papers.
+
+    ``documents``: the meeting's papers ``user`` may read, already fetched (``kind, title``
+    order, as ``documents_visible_to``): the page's list, given out to its items instead of
+    a second query.
+    """
+    items = AgendaItem.objects.visible_to(user).filter(meeting=meeting).select_related("parent")
+    if documents is None:
+        papers = documents_visible_to(user, meeting=meeting).order_by("kind", "title")
+        return numbered_tree(items.prefetch_related(
+            Prefetch("documents", queryset=papers, to_attr="visible_documents")))
+    by_item: dict[int, list[Document]] = {}
+    for document in documents:
+        by_item.setdefault(document.agenda_item_id, []).append(document)
+    tree = numbered_tree(items)
+    for item in tree:
+        item.visible_documents = by_item.get(item.pk, [])
+    return tree
 
 
 def agenda_number_for(user, document: Document) -> str | None:

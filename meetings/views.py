@@ -7,11 +7,13 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from meetings import delivery, selectors, services
+from meetings import delivery, page, selectors, services
+from meetings.bilaterals.selectors import bilaterals_link
 from meetings.caching import MEETINGS
 from meetings.forms import (
     DocumentUploadForm,
@@ -20,7 +22,7 @@ from meetings.forms import (
     EvidenceTargetForm,
     MeetingFilterForm,
 )
-from meetings.models import Delegation, Document, DownloadLog
+from meetings.models import Document, DownloadLog
 from meetings.panels import meeting_sections_for
 from secretariat import throttles
 from secretariat.access import Clearance, clearance_of, is_secretariat
@@ -69,46 +71,43 @@ def meeting_list(request):
 
 @require_safe
 def meeting_detail(request, pk: int):
-    meeting = selectors.meeting_get(pk)
-    viewer_tz = selectors.viewer_time_zone(request.user)
-    agenda = selectors.agenda_for(request.user, meeting)
-    documents = list(
-        selectors.documents_visible_to(request.user, meeting=meeting).order_by("kind", "title")
-    )
-    delegations = []
-    if clearance_of(request.user) >= Clearance.MEMBERS:
-        delegations = list(
-            Delegation.objects.filter(meeting=meeting)
-            .select_related("administration")
-            .prefetch_related("members", "administration__names")
-        )
+    # The cached parts are decided by the audience (``meetings.page``); what follows is
+    # decided for this request: the chair term at this instant, the nomination deadline.
+    found, meeting = page.load(pk)
+    seen = page.audience(request.user, found)
+    parts = page.fragments(request.user, meeting, seen)
+    can_upload = may_run_body(request.user, found["body_id"])
+    # The context's model values are lazy: no template here reads them; a test may.
     return render(
         request,
         "meetings/meeting_detail.html",
         {
+            "m": found,
+            "page": parts,
             "meeting": meeting,
-            "timetable": selectors.timetable(meeting, viewer_tz),
-            "viewer_tz": viewer_tz,
-            "agenda": agenda,
-            "documents": documents,
-            "unfiled": [d for d in documents if d.agenda_item_id is None],
-            "delegations": delegations,
-            "can_upload": may_run_body(request.user, meeting.body_id),
-            "own_nomination": _own_nomination(request.user, meeting),
+            "can_upload": can_upload,
+            "own_nomination": _own_nomination(request.user, found),
+            "bilaterals_link": bilaterals_link(request.user, meeting),
             "sections": meeting_sections_for(request, meeting),
-            "next_host": selectors.next_host_proposal(meeting)
-            if is_secretariat(request.user) else None,
+            "agenda": SimpleLazyObject(lambda: selectors.agenda_for(request.user, meeting)),
+            "documents": SimpleLazyObject(lambda: list(
+                selectors.documents_visible_to(request.user, meeting=meeting)
+                .order_by("kind", "title"))),
+            "timetable": SimpleLazyObject(lambda: selectors.timetable(
+                meeting, selectors.viewer_time_zone(request.user))),
         },
     )
 
 
 @require_safe
 def agenda_print(request, pk: int):
-    meeting = selectors.meeting_get(pk)
+    found, meeting = page.load(pk)
     return render(
         request,
         "meetings/agenda_print.html",
-        {"meeting": meeting, "agenda": selectors.agenda_for(request.user, meeting)},
+        {"m": found, "agenda_list": page.agenda_fragment(
+            request.user, meeting, page.audience(request.user, found)),
+         "agenda": SimpleLazyObject(lambda: selectors.agenda_for(request.user, meeting))},
     )
 
 
@@ -117,23 +116,9 @@ def attendance_list(request, pk: int):
     """The list of participants by delegation, for the minutes. Members and above only."""
     if clearance_of(request.user) < Clearance.MEMBERS:
         raise PermissionDenied
-    meeting = selectors.meeting_get(pk)
-    delegations = list(
-        Delegation.objects.filter(meeting=meeting)
-        .select_related("administration")
-        .prefetch_related("members", "administration__names")
-    )
-    for delegation in delegations:
-        name = delegation.administration.name_on(meeting.start_date)
-        delegation.administration_name = name.name if name else ""
-    members = [d for d in delegations if d.capacity == Delegation.Capacity.MEMBER]
-    observers = [d for d in delegations if d.capacity == Delegation.Capacity.OBSERVER]
-    return render(
-        request,
-        "meetings/attendance.html",
-        {"meeting": meeting, "groups": [("Member delegations", members),
-                                        ("Observers", observers)]},
-    )
+    found, meeting = page.load(pk)
+    return render(request, "meetings/attendance.html",
+                  {"m": found, "attendance": page.attendance_fragment(meeting)})
 
 
 @require_safe
@@ -363,14 +348,14 @@ def search(request):
     return render(request, "meetings/search.html", {"query": query, "results": results})
 
 
-def _own_nomination(user, meeting) -> str | None:
+def _own_nomination(user, found: dict) -> str | None:
     """The ISO code of the viewer's administration while it may nominate, else None."""
     from secretariat.access import is_member_staff
 
-    if not is_member_staff(user) or not meeting.nominations_open():
+    if not is_member_staff(user) or not page.nominations_open(found):
         return None
-    profile = user.profile
-    return profile.administration.code if profile.administration_id else None
+    administration_id = user.profile.administration_id
+    return page.administration_code(administration_id) if administration_id else None
 
 
 def _require_runner(user, document: Document) -> None:

@@ -68,6 +68,25 @@ def viewer_for(user, meeting: Meeting, *, delegation_id: int | None = None) -> V
     return None
 
 
+def bilaterals_link(user, meeting: Meeting) -> str:
+    """The meeting's bilateral grid for ``user``, or "" when ``viewer_for`` gives them none.
+
+    For the meeting page: the answer is cached under the meetings' data version (it depends
+    on the meeting's delegations) and keyed by exactly what ``viewer_for`` reads of the user.
+    """
+    from django.urls import reverse
+
+    from meetings.caching import MEETINGS
+
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    inputs = (is_secretariat(user), is_member_staff(user), administration_id_of(user),
+              partner_id_of(user) is not None)
+    has_grid = MEETINGS.cached(("bilaterals-link", meeting.pk, inputs),
+                               lambda: viewer_for(user, meeting) is not None)
+    return reverse("bilaterals:grid", args=[meeting.pk]) if has_grid else ""
+
+
 def bilaterals_for(viewer: Viewer, meeting: Meeting):
     bilaterals = Bilateral.objects.with_related().filter(meeting=meeting)
     if viewer.kind == "delegation":

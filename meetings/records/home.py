@@ -4,6 +4,7 @@ and matters-arising section on a meeting's page."""
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from meetings.caching import MEETINGS
 from meetings.records import selectors
@@ -50,11 +51,24 @@ def _my_action_items_panel(user, today) -> dict:
 
 
 def meeting_record_section(request, meeting) -> str:
-    previous, arising = selectors.matters_arising(request.user, meeting)
-    sessions = list(meeting.sessions.order_by("starts_at")) if may_record(
-        request.user, meeting) else []
-    return render_to_string("records/_meeting_section.html", {
-        "meeting": meeting, "previous": previous, "arising": arising,
-        "members": clearance_of(request.user) >= Clearance.MEMBERS,
-        "sessions": sessions, "today": timezone.localdate(),
-    }, request=request)
+    """The record's links and the matters arising from the previous meeting, cached per
+    audience: the agenda levels the viewer reads, whether they are a member (attendance),
+    whether they keep this meeting's record at this instant (the chair term, computed now),
+    the day and zone (overdue marks). ``meeting`` may be lazy: only ``pk`` and ``body_id``
+    are read here, the rest when building."""
+    user = request.user
+    recorder = may_record(user, meeting)
+    members = clearance_of(user) >= Clearance.MEMBERS
+    today = timezone.localdate()
+
+    def build() -> str:
+        previous, arising = selectors.matters_arising(user, meeting)
+        sessions = list(meeting.sessions.order_by("starts_at")) if recorder else []
+        return render_to_string("records/_meeting_section.html", {
+            "meeting": meeting, "previous": previous, "arising": arising,
+            "members": members, "sessions": sessions, "today": today,
+        })
+
+    parts = (MEETINGS.current(), "meeting-section", meeting.pk, tuple(levels_for(user)),
+             members, recorder, today.isoformat(), timezone.get_current_timezone_name())
+    return mark_safe(RECORDS.cached(parts, build))  # noqa: S308 (rendered by Django)

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.models import Visibility
 from meetings.records.access import levels_for, owned_filter
+from meetings.records.caching import BumpsRecordsOnUpdate
 
 # Agenda items nest; a decision is hidden if its item or any ancestor up to this depth is.
 # The agenda services cap a child at its parent's visibility, so this is a second fence.
@@ -29,15 +30,7 @@ def _item_chain_visible(prefix: str, levels: list[str]) -> Q:
     return rule
 
 
-class DecisionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        """An UPDATE sends no signal: make the cached panels unreachable here."""
-        from meetings.records.caching import RECORDS
-
-        changed = super().update(**kwargs)
-        RECORDS.bump()
-        return changed
-
+class DecisionQuerySet(BumpsRecordsOnUpdate, models.QuerySet):
     def visible_to(self, user):
         """Decisions ``user`` may see: its own visibility and its agenda item's chain."""
         levels = levels_for(user)
@@ -48,15 +41,7 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(_item_chain_visible("", levels), visibility__in=levels)
 
 
-class ActionItemQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        """An UPDATE sends no signal: make the cached panels unreachable here."""
-        from meetings.records.caching import RECORDS
-
-        changed = super().update(**kwargs)
-        RECORDS.bump()
-        return changed
-
+class ActionItemQuerySet(BumpsRecordsOnUpdate, models.QuerySet):
     def visible_to(self, user):
         """An action item is seen by whoever may see its decision."""
         return self.for_audience(levels_for(user))
