@@ -86,6 +86,22 @@ class ConsultationSeries(models.Model):
         return self.title
 
 
+def visibility_audience(user) -> str:
+    """What decides which consultations ``user`` sees, as a cache key may name it: "all"
+    (the secretariat, the DG meeting's chair staff at this instant), "partner:<id>" (its
+    own and the published ones) or "published". ``visible_to`` filters by it."""
+    from workgroups.access import ChairRights
+
+    role = role_of(user)
+    if role == Role.SECRETARIAT or (
+        role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
+    ):
+        return "all"
+    if role == Role.PARTNER:
+        return f"partner:{partner_id_of(user)}"
+    return "published"
+
+
 class ConsultationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What ``user`` may know exists.
@@ -95,14 +111,10 @@ class ConsultationQuerySet(models.QuerySet):
         consultations, published or not, and the published ones of others; everyone else
         (delegates, the public, a calendar app holding a feed token) sees published ones.
         """
-        from workgroups.access import ChairRights
-
-        role = role_of(user)
-        if role == Role.SECRETARIAT or (
-            role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
-        ):
+        audience = visibility_audience(user)
+        if audience == "all":
             return self
-        if role == Role.PARTNER:
+        if audience.startswith("partner:"):
             return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))
         return self.filter(published=True)
 

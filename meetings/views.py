@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meetings import delivery, selectors, services
-from meetings.caching import MEETINGS
+from meetings.caching import MEETINGS, body_codes
 from meetings.forms import (
     DocumentUploadForm,
     DocumentVersionForm,
@@ -27,40 +27,42 @@ from secretariat.access import Clearance, clearance_of, is_secretariat
 from secretariat.caching import cache_public_page
 from secretariat.security_log import client_ip
 from workgroups.access import ChairRights, EditRights, may_run_body
-from workgroups.models import Body
 
 
 @require_safe
 @cache_public_page(seconds=60)
 def meeting_list(request):
-    bodies = list(Body.objects.order_by("code"))
-    form = MeetingFilterForm(request.GET or None, bodies=bodies)
+    form = MeetingFilterForm(request.GET or None, bodies=body_codes())
     body_code, year = None, None
     if form.is_valid():
         body_code = form.cleaned_data["body"] or None
         year = form.cleaned_data["year"]
     today = timezone.localdate()
 
-    def tables() -> tuple:
+    def tables() -> tuple[str, str]:
         # The same for every viewer: rendered once per version of the meetings' data, for
         # logged-in viewers too (anonymous ones get the whole page from cache_public_page).
+        # Strings only: unpickling the model instances cost more than the queries.
         meetings = selectors.meeting_list(body_code=body_code, year=year)
-        upcoming, past = list(meetings.upcoming(today)), list(meetings.past(today))
-        return upcoming, past, *(
+        return tuple(
             render_to_string("meetings/_meeting_table.html",
                              {"meetings": rows, "caption": caption}) if rows else ""
-            for rows, caption in ((upcoming, "Upcoming meetings"), (past, "Past meetings")))
+            for rows, caption in ((list(meetings.upcoming(today)), "Upcoming meetings"),
+                                  (list(meetings.past(today)), "Past meetings")))
 
-    upcoming, past, upcoming_table, past_table = MEETINGS.cached(
+    upcoming_table, past_table = MEETINGS.cached(
         ("list", body_code, year, today.isoformat(), timezone.get_current_timezone_name()),
         tables)
+    rows = selectors.meeting_list(body_code=body_code, year=year)
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "form": form,
-            "upcoming": upcoming,
-            "past": past,
+            # The rows as unevaluated querysets: the template shows the cached tables, a
+            # caller of the view (a test) may still read the meetings themselves.
+            "upcoming": rows.upcoming(today),
+            "past": rows.past(today),
             "upcoming_table": mark_safe(upcoming_table),  # noqa: S308 (rendered by Django)
             "past_table": mark_safe(past_table),  # noqa: S308 (rendered by Django)
         },

@@ -59,9 +59,15 @@ class DataVersion:
                 self.key)
         return version
 
-    def cached(self, parts: tuple, build: Callable[[], object]) -> object:
-        """``build()``'s value (not None) for the current version of this scope and ``parts``."""
-        version = self.current()
+    def cached(self, parts: tuple, build: Callable[[], object], *,
+               also: Iterable["DataVersion"] = ()) -> object:
+        """``build()``'s value (not None) for the current version of this scope and ``parts``.
+
+        ``also``: other scopes the value depends on (the year calendar shows meetings and
+        consultations); a write to any of them makes the entry unreachable. Their tokens are
+        read with this one's in one round trip.
+        """
+        version = self._tokens([self, *also])
         if version is None:
             return build()
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -76,13 +82,24 @@ class DataVersion:
         process_cache.set(key, value, ENTRY_SECONDS)
         return value
 
+    @staticmethod
+    def _tokens(versions: list["DataVersion"]) -> str | None:
+        if len(versions) == 1:
+            return versions[0].current()
+        found = cache.get_many([v.key for v in versions])
+        tokens = [found.get(v.key) or v.current() for v in versions]
+        return None if None in tokens else ".".join(tokens)
+
     def connect(self, models: Iterable, m2m: Iterable = ()) -> None:
         """Bump on every ORM write to ``models`` (call from ``AppConfig.ready``)."""
 
         def on_change(sender, **kwargs):
             self.bump()
 
-        self._receiver = on_change  # signals hold receivers weakly
+        # Signals hold receivers weakly: keep every call's receiver, so that a second
+        # ``connect`` (another app adding its models to the same version) leaves the first
+        # call's models connected.
+        self._receivers = [*getattr(self, "_receivers", []), on_change]
         for model in models:
             label = model._meta.label_lower
             post_save.connect(on_change, sender=model, dispatch_uid=f"dv-{self.name}-s-{label}")
