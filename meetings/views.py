@@ -1,5 +1,7 @@
 """Pages of meetings and documents. Each view fetches through a selector scoped to the viewer."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,45 +31,59 @@ from secretariat.caching import cache_public_page
 from secretariat.security_log import client_ip
 from workgroups.access import ChairRights, EditRights, may_run_body
 
+# What a cacheable filter looks like: a body's code, a year. Anything else is rendered (and
+# refused by the form) without filling the cache with one entry per made-up value.
+_PLAIN_FILTER = re.compile(r"[A-Za-z0-9_-]{0,20}")
+
 
 @require_safe
 @cache_public_page(seconds=60)
 def meeting_list(request):
-    form = MeetingFilterForm(request.GET or None, bodies=body_codes())
-    body_code, year = None, None
-    if form.is_valid():
-        body_code = form.cleaned_data["body"] or None
-        year = form.cleaned_data["year"]
     today = timezone.localdate()
 
-    def tables() -> tuple[str, str]:
-        # The same for every viewer: rendered once per version of the meetings' data, for
-        # logged-in viewers too (anonymous ones get the whole page from cache_public_page).
-        # Strings only: unpickling the model instances cost more than the queries.
+    def filters() -> tuple[MeetingFilterForm, str | None, int | None]:
+        form = MeetingFilterForm(request.GET or None, bodies=body_codes())
+        if form.is_valid():
+            return form, form.cleaned_data["body"] or None, form.cleaned_data["year"]
+        return form, None, None
+
+    def content() -> str:
+        form, body_code, year = filters()
         meetings = selectors.meeting_list(body_code=body_code, year=year)
-        return tuple(
+        upcoming, past = (
             render_to_string("meetings/_meeting_table.html",
                              {"meetings": rows, "caption": caption}) if rows else ""
             for rows, caption in ((list(meetings.upcoming(today)), "Upcoming meetings"),
                                   (list(meetings.past(today)), "Past meetings")))
-
-    upcoming_table, past_table = MEETINGS.cached(
-        ("list", body_code, year, today.isoformat(), timezone.get_current_timezone_name()),
-        tables)
-    rows = selectors.meeting_list(body_code=body_code, year=year)
-    return render(
-        request,
-        "meetings/meeting_list.html",
-        {
+        return render_to_string("meetings/_meeting_list_content.html", {
             "form": form,
-            # The rows as unevaluated querysets: the template shows the cached tables, a
-            # caller of the view (a test) may still read the meetings themselves.
-            "upcoming": rows.upcoming(today),
-            "past": rows.past(today),
-            "upcoming_table": mark_safe(upcoming_table),  # noqa: S308 (rendered by Django)
-            "past_table": mark_safe(past_table),  # noqa: S308 (rendered by Django)
-        },
-    )
+            "upcoming_table": mark_safe(upcoming),  # noqa: S308 (rendered by Django)
+            "past_table": mark_safe(past),  # noqa: S308 (rendered by Django)
+        })
+
+    # The same for every viewer: rendered once per version of the meetings' data and per
+    # filter as sent (the form shows what was typed), for logged-in viewers too (anonymous
+    # ones get the whole page from cache_public_page). A string: unpickling the meetings
+    # themselves cost more than the queries.
+    body, year = request.GET.get("body", ""), request.GET.get("year", "")
+    if _PLAIN_FILTER.fullmatch(body) and _PLAIN_FILTER.fullmatch(year):
+        html = MEETINGS.cached(("list", bool(request.GET), body, year, today.isoformat(),
+                                timezone.get_current_timezone_name()), content)
+    else:
+        html = content()
+
+    def rows(which: str):
+        _, body_code, year = filters()
+        meetings = selectors.meeting_list(body_code=body_code, year=year)
+        return list(getattr(meetings, which)(today))
+
+    return render(request, "meetings/meeting_list.html", {
+        "content": mark_safe(html),  # noqa: S308 (rendered by Django)
+        # The rows, computed only if read: the page shows the cached HTML, a caller of the
+        # view (a test) may still ask for the meetings themselves.
+        "upcoming": SimpleLazyObject(lambda: rows("upcoming")),
+        "past": SimpleLazyObject(lambda: rows("past")),
+    })
 
 
 @require_safe
