@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,7 +35,7 @@ from workgroups.models import Body
 def _runnable_meeting(request, pk: int) -> Meeting:
     """The meeting if the user runs its body right now; 403 otherwise (meetings are public,
     so their existence is no secret)."""
-    meeting = selectors.meeting_get(pk)
+    meeting = selectors.meeting_get_for_authoring(pk)
     if not ChairRights(request.user).runs(meeting.body_id):
         raise PermissionDenied("Only the secretariat and the body's chair run this meeting.")
     return meeting
@@ -148,7 +149,9 @@ def sessions_page(request, pk: int):
     return render(request, "meetings/sessions.html", {
         "meeting": meeting, "form": form, "rows": rows,
         "add_form": _form_html(form, ("session-add", meeting.start_date)),
-        "timetable": selectors.timetable(meeting, selectors.viewer_time_zone(request.user)),
+        # Not shown on this page (the rows are): computed only if a caller reads it.
+        "timetable": SimpleLazyObject(lambda: selectors.timetable(
+            meeting, selectors.viewer_time_zone(request.user))),
     }, status=status)
 
 
