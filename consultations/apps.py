@@ -6,13 +6,13 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Dialogue-partner consultations"
 
     def ready(self):
-        from consultations import integrations
-        from consultations.caching import connect_signals
+        from consultations import caching, calendar, integrations
         from meetings.bilaterals.schedule import register_busy_source
         from meetings.panels import register_meeting_section
         from secretariat import api, home
 
-        connect_signals()
+        caching.connect_signals()
+        calendar.connect_signals()
         home.register_panel(integrations.upcoming_panel)
         register_meeting_section(integrations.meeting_section)
         register_busy_source(integrations.partner_busy)

@@ -13,16 +13,40 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from consultations import ical as consultation_ical
 from consultations import selectors
+from consultations.models import Consultation
 from meetings import ical as meeting_ical
+from meetings.caching import MEETINGS, body_codes
 from meetings.models import Meeting, Session
 from meetings.selectors import viewer_time_zone
-from secretariat.ical import BadAlarm, calendar_bytes, ics_response, parse_alarm, throttled
-from workgroups.models import Body
+from secretariat.dataversion import DataVersion
+from secretariat.ical import (
+    BadAlarm,
+    calendar_bytes,
+    ics_etag,
+    ics_response,
+    parse_alarm,
+    throttled,
+)
+
+# The consultations' side of what the calendar page and the feeds show (consultations, their
+# series and partners); the meetings' side is ``meetings.caching.MEETINGS``. Every cached
+# calendar names both (``also=``), so a write to either shows on the next request.
+CALENDAR = DataVersion("calendar")
+
+
+def connect_signals() -> None:
+    from consultations.models import Consultation, ConsultationSeries
+    from secretariat.models import Partner
+
+    CALENDAR.connect([Consultation, ConsultationSeries, Partner])
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -46,8 +70,7 @@ class Entry:
 def year_items(user, *, year: int, body_code: str | None = None):
     """(meetings, sessions, consultations) of ``year`` that ``user`` may see: 3 queries."""
     meetings = Meeting.objects.with_related().filter(start_date__year=year)
-    sessions = Session.objects.select_related("meeting__body").filter(
-        meeting__start_date__year=year)
+    sessions = _sessions().filter(meeting__start_date__year=year)
     consultations = selectors.consultations_visible_to(user).filter(date__year=year)
     if body_code:
         meetings = meetings.filter(body__code=body_code)
@@ -55,6 +78,12 @@ def year_items(user, *, year: int, body_code: str | None = None):
         consultations = consultations.filter(meeting__body__code=body_code)
     return (list(meetings.order_by("start_date")), list(sessions.order_by("starts_at")),
             list(consultations.order_by("starts_at")))
+
+
+def _sessions():
+    # The host too: a session's location falls back to the meeting's place (city, host's
+    # country), one query per session otherwise.
+    return Session.objects.select_related("meeting__body", "meeting__host")
 
 
 def entries_for(user, *, year: int, body_code: str | None = None) -> list[Entry]:
@@ -88,6 +117,8 @@ def entries_for(user, *, year: int, body_code: str | None = None) -> list[Entry]
 
 
 class CalendarFilterForm(forms.Form):
+    """``bodies``: the bodies' codes."""
+
     year = forms.IntegerField(min_value=1995, max_value=2100, required=False)
     body = forms.ChoiceField(required=False, label="Body")
     view = forms.ChoiceField(choices=[("month", "By month"), ("list", "As a list")],
@@ -95,7 +126,7 @@ class CalendarFilterForm(forms.Form):
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].choices = [("", "All bodies"), *[(b.code, b.code) for b in bodies]]
+        self.fields["body"].choices = [("", "All bodies"), *[(code, code) for code in bodies]]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
@@ -108,34 +139,52 @@ def _default_year() -> int:
 
 @require_safe
 def year_calendar_page(request):
-    bodies = list(Body.objects.order_by("code"))
-    form = CalendarFilterForm(request.GET or None, bodies=bodies)
+    form = CalendarFilterForm(request.GET or None, bodies=body_codes())
     year, body_code, view = _default_year(), None, "month"
+    viewer_tz = viewer_time_zone(request.user)
     if form.is_bound:
         if not form.is_valid():
-            return render(request, "consultations/year_calendar.html",
-                          {"form": form, "months": [], "entries": [], "year": year,
-                           "viewer_tz": viewer_time_zone(request.user)},
-                          status=400)
+            return render(request, "consultations/year_calendar.html", {
+                "year": year,
+                "content": render_to_string("consultations/_year_calendar_content.html", {
+                    "form": form, "months": [], "entries": [], "year": year,
+                    "viewer_tz": viewer_tz}),
+            }, status=400)
         year = form.cleaned_data["year"] or year
         body_code = form.cleaned_data["body"] or None
         view = form.cleaned_data["view"] or "month"
-    entries = entries_for(request.user, year=year, body_code=body_code)
-    months = [(MONTHS[m - 1], [e for e in entries if e.day.month == m]) for m in range(1, 13)]
-    query = f"?body={body_code}" if body_code else ""
+    feed_url = request.build_absolute_uri(reverse("consultations:year_feed")) + (
+        f"?body={body_code}" if body_code else "")
+
+    # Built only on a miss (or when a caller reads the context's ``entries``).
+    entries = SimpleLazyObject(lambda: entries_for(request.user, year=year, body_code=body_code))
+
+    def content() -> str:
+        months = [(MONTHS[m - 1], [e for e in entries if e.day.month == m])
+                  for m in range(1, 13)]
+        return render_to_string("consultations/_year_calendar_content.html", {
+            "form": form, "year": year, "view": view, "entries": entries,
+            "months": [(name, items) for name, items in months if items],
+            "viewer_tz": viewer_tz, "body_code": body_code,
+            "previous": year - 1, "next": year + 1, "feed_url": feed_url,
+        })
+
+    # The same for everyone of one audience: meetings and sessions are public, consultations
+    # are seen as ``ConsultationQuerySet.audience`` says (chair rights computed now); times in the
+    # viewer's zone; the form as asked (its widgets show the values sent); the feed address
+    # names the host the page was asked on.
+    parts = ("calendar-page", Consultation.objects.audience(request.user), year, body_code, view,
+             form["body"].value(), form["view"].value(), str(viewer_tz), feed_url)
     return render(request, "consultations/year_calendar.html", {
-        "form": form, "year": year, "view": view, "entries": entries,
-        "months": [(name, items) for name, items in months if items],
-        "viewer_tz": viewer_time_zone(request.user), "body_code": body_code,
-        "previous": year - 1, "next": year + 1,
-        "feed_url": request.build_absolute_uri(reverse("consultations:year_feed")) + query,
+        "year": year, "entries": entries,
+        "content": mark_safe(CALENDAR.cached(parts, content, also=[MEETINGS])),  # noqa: S308
     })
 
 
 def feed_events(user, *, body_code: str | None = None, alarm: int | None = None) -> list:
     """Every meeting, session and consultation ``user`` may see, as VEVENTs (4 queries)."""
     meetings = Meeting.objects.with_related()
-    sessions = Session.objects.select_related("meeting__body")
+    sessions = _sessions()
     consultations = selectors.consultations_visible_to(user)
     if body_code:
         meetings = meetings.filter(body__code=body_code)
@@ -161,7 +210,13 @@ def year_feed(request):
     except BadAlarm as exc:
         return HttpResponseBadRequest(str(exc))
     body_code = (request.GET.get("body") or "")[:20] or None
-    body = calendar_bytes(feed_events(AnonymousUser(), body_code=body_code, alarm=alarm),
-                          name="ASEAN customs meetings and consultations",
-                          feed_id=f"year-feed-{body_code or 'all'}")
-    return ics_response(request, body, private=False)
+
+    def build() -> tuple[bytes, str]:
+        body = calendar_bytes(feed_events(AnonymousUser(), body_code=body_code, alarm=alarm),
+                              name="ASEAN customs meetings and consultations",
+                              feed_id=f"year-feed-{body_code or 'all'}")
+        return body, ics_etag(body)
+
+    # One file for everyone (the anonymous view), rebuilt after any write to what it shows.
+    body, etag = CALENDAR.cached(("year-feed", body_code, alarm), build, also=[MEETINGS])
+    return ics_response(request, body, private=False, etag=etag)

@@ -20,7 +20,7 @@ from consultations.models import Consultation
 from meetings.caching import MEETINGS
 from secretariat.access import role_of
 from secretariat.caching import cache_public_page
-from secretariat.ical import ics_response, throttled
+from secretariat.ical import ics_etag, ics_response, throttled
 from secretariat.security_log import log_event
 
 
@@ -144,12 +144,22 @@ def public_feed(request):
         alarm = _alarm(request)
     except ical.BadAlarm as exc:
         return HttpResponseBadRequest(str(exc))
-    consultations = selectors.consultations_visible_to(AnonymousUser()).order_by("starts_at")
-    body = ical.calendar_for(
-        consultations, name="ASEAN customs consultations", feed_id="public-feed",
-        alarm_minutes=alarm,
-    )
-    return ics_response(request, body, private=False)
+    from consultations.calendar import CALENDAR
+    from meetings.caching import MEETINGS
+
+    def build() -> tuple[bytes, str]:
+        consultations = selectors.consultations_visible_to(AnonymousUser()).order_by(
+            "starts_at")
+        body = ical.calendar_for(
+            consultations, name="ASEAN customs consultations", feed_id="public-feed",
+            alarm_minutes=alarm,
+        )
+        return body, ics_etag(body)
+
+    # One file for everyone (the anonymous view), rebuilt after any write to what it shows
+    # (consultations, their series and partners; the meetings they are held beside).
+    body, etag = CALENDAR.cached(("public-feed", alarm), build, also=[MEETINGS])
+    return ics_response(request, body, private=False, etag=etag)
 
 
 @require_safe

@@ -38,3 +38,12 @@ def connect_signals() -> None:
     # The querysets of these models bump on ``update()`` too (``BumpsMeetingsOnUpdate``).
     MEETINGS.connect([Meeting, Body, Administration, AdministrationName, Session, AgendaItem,
                       Document, DocumentVersion, Delegation, DelegationMember])
+
+
+def body_codes() -> list[str]:
+    """Every body's code, in order (the filters of the meeting list and the calendar): kept
+    under ``MEETINGS``, which ``Body`` bumps."""
+    from workgroups.models import Body
+
+    return MEETINGS.cached(("body-codes",), lambda: list(
+        Body.objects.order_by("code").values_list("code", flat=True)))

@@ -160,12 +160,14 @@ class DocumentVersionForm(forms.Form):
 
 
 class MeetingFilterForm(forms.Form):
+    """``bodies``: the bodies' codes."""
+
     body = forms.ChoiceField(required=False)
     year = forms.IntegerField(required=False, min_value=1995, max_value=2100)
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].choices = [("", "All bodies"), *[(b.code, b.code) for b in bodies]]
+        self.fields["body"].choices = [("", "All bodies"), *[(code, code) for code in bodies]]
 
 
 class EvidenceAttachForm(forms.Form):

@@ -1,5 +1,7 @@
 """Pages of meetings and documents. Each view fetches through a selector scoped to the viewer."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from meetings import delivery, page, selectors, services
 from meetings.bilaterals.selectors import bilaterals_link
-from meetings.caching import MEETINGS
+from meetings.caching import MEETINGS, body_codes
 from meetings.forms import (
     DocumentUploadForm,
     DocumentVersionForm,
@@ -29,44 +31,60 @@ from secretariat.access import Clearance, clearance_of, is_secretariat
 from secretariat.caching import cache_public_page
 from secretariat.security_log import client_ip
 from workgroups.access import ChairRights, EditRights, may_run_body
-from workgroups.models import Body
+
+# What a cacheable filter looks like: a body's code, a year. Anything else is rendered (and
+# refused by the form) without filling the cache with one entry per made-up value.
+_PLAIN_FILTER = re.compile(r"[A-Za-z0-9_-]{0,20}")
 
 
 @require_safe
 @cache_public_page(seconds=60)
 def meeting_list(request):
-    bodies = list(Body.objects.order_by("code"))
-    form = MeetingFilterForm(request.GET or None, bodies=bodies)
-    body_code, year = None, None
-    if form.is_valid():
-        body_code = form.cleaned_data["body"] or None
-        year = form.cleaned_data["year"]
     today = timezone.localdate()
 
-    def tables() -> tuple:
-        # The same for every viewer: rendered once per version of the meetings' data, for
-        # logged-in viewers too (anonymous ones get the whole page from cache_public_page).
+    def filters() -> tuple[MeetingFilterForm, str | None, int | None]:
+        form = MeetingFilterForm(request.GET or None, bodies=body_codes())
+        if form.is_valid():
+            return form, form.cleaned_data["body"] or None, form.cleaned_data["year"]
+        return form, None, None
+
+    def content() -> str:
+        form, body_code, year = filters()
         meetings = selectors.meeting_list(body_code=body_code, year=year)
-        upcoming, past = list(meetings.upcoming(today)), list(meetings.past(today))
-        return upcoming, past, *(
+        upcoming, past = (
             render_to_string("meetings/_meeting_table.html",
                              {"meetings": rows, "caption": caption}) if rows else ""
-            for rows, caption in ((upcoming, "Upcoming meetings"), (past, "Past meetings")))
-
-    upcoming, past, upcoming_table, past_table = MEETINGS.cached(
-        ("list", body_code, year, today.isoformat(), timezone.get_current_timezone_name()),
-        tables)
-    return render(
-        request,
-        "meetings/meeting_list.html",
-        {
+            for rows, caption in ((list(meetings.upcoming(today)), "Upcoming meetings"),
+                                  (list(meetings.past(today)), "Past meetings")))
+        return render_to_string("meetings/_meeting_list_content.html", {
             "form": form,
-            "upcoming": upcoming,
-            "past": past,
-            "upcoming_table": mark_safe(upcoming_table),  # noqa: S308 (rendered by Django)
-            "past_table": mark_safe(past_table),  # noqa: S308 (rendered by Django)
-        },
-    )
+            "upcoming_table": mark_safe(upcoming),  # noqa: S308 (rendered by Django)
+            "past_table": mark_safe(past),  # noqa: S308 (rendered by Django)
+        })
+
+    # The same for every viewer: rendered once per version of the meetings' data and per
+    # filter as sent (the form shows what was typed), for logged-in viewers too (anonymous
+    # ones get the whole page from cache_public_page). A string: unpickling the meetings
+    # themselves cost more than the queries.
+    body, year = request.GET.get("body", ""), request.GET.get("year", "")
+    if _PLAIN_FILTER.fullmatch(body) and _PLAIN_FILTER.fullmatch(year):
+        html = MEETINGS.cached(("list", bool(request.GET), body, year, today.isoformat(),
+                                timezone.get_current_timezone_name()), content)
+    else:
+        html = content()
+
+    def rows(which: str):
+        _, body_code, year = filters()
+        meetings = selectors.meeting_list(body_code=body_code, year=year)
+        return list(getattr(meetings, which)(today))
+
+    return render(request, "meetings/meeting_list.html", {
+        "content": mark_safe(html),  # noqa: S308 (rendered by Django)
+        # The rows, computed only if read: the page shows the cached HTML, a caller of the
+        # view (a test) may still ask for the meetings themselves.
+        "upcoming": SimpleLazyObject(lambda: rows("upcoming")),
+        "past": SimpleLazyObject(lambda: rows("past")),
+    })
 
 
 @require_safe

@@ -7,6 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from meetings import authoring, convening, selectors
@@ -20,7 +24,9 @@ from meetings.authoring_forms import (
     SessionForm,
     WithdrawForm,
 )
+from meetings.caching import MEETINGS
 from meetings.models import AgendaItem, DelegationMember, Document, Meeting, Session
+from secretariat import fragments
 from secretariat.models import Administration
 from workgroups.access import ChairRights
 from workgroups.models import Body
@@ -29,7 +35,7 @@ from workgroups.models import Body
 def _runnable_meeting(request, pk: int) -> Meeting:
     """The meeting if the user runs its body right now; 403 otherwise (meetings are public,
     so their existence is no secret)."""
-    meeting = selectors.meeting_get(pk)
+    meeting = selectors.meeting_get_for_authoring(pk)
     if not ChairRights(request.user).runs(meeting.body_id):
         raise PermissionDenied("Only the secretariat and the body's chair run this meeting.")
     return meeting
@@ -67,6 +73,7 @@ def meeting_create(request):
             return redirect("meetings:sessions", pk=meeting.pk)
     return render(request, "meetings/meeting_form.html", {
         "form": form, "body": body, "bodies": bodies, "meeting": None,
+        "fields": mark_safe(_meeting_fields(form)),  # noqa: S308 (rendered by Django)
     }, status=400 if form.is_bound else 200)
 
 
@@ -77,7 +84,10 @@ def meeting_edit(request, pk: int):
     host = meeting.host
     if request.method == "POST" and request.POST.get("host"):
         host = Administration.objects.filter(pk=request.POST["host"]).first()
-    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=pk), host=host)
+    # A POST's form writes into its instance while validating: not the page's ``meeting``.
+    form = MeetingForm(request.POST or None, host=host,
+                       instance=Meeting.objects.get(pk=pk) if request.method == "POST"
+                       else meeting)
     status = 200
     if request.method == "POST":
         status = 400
@@ -98,9 +108,23 @@ def meeting_edit(request, pk: int):
                     updated.sequence > meeting.sequence) else ""
                 messages.success(request, f"{updated.display_title} saved.{note}")
                 return redirect("meetings:detail", pk=meeting.pk)
+    if form.is_bound:
+        fields = _meeting_fields(form)
+    else:
+        # The empty form shows the meeting (its version, for the concurrent-edit check) and
+        # the hosts offered: kept under the meetings' data version, which every write to
+        # either moves.
+        fields = MEETINGS.cached(
+            ("meeting-form", meeting.pk, meeting.version, timezone.localdate().isoformat(),
+             timezone.get_current_timezone_name()), lambda: _meeting_fields(form))
     return render(request, "meetings/meeting_form.html", {
         "form": form, "body": meeting.body, "meeting": meeting,
+        "fields": mark_safe(fields),  # noqa: S308 (rendered by Django)
     }, status=status)
+
+
+def _meeting_fields(form) -> str:
+    return render_to_string("meetings/_meeting_form_fields.html", {"form": form})
 
 
 @login_required
@@ -121,11 +145,34 @@ def sessions_page(request, pk: int):
                 messages.success(request, f"Session “{form.cleaned_data['title']}” added.")
                 return redirect("meetings:sessions", pk=meeting.pk)
     sessions = list(meeting.sessions.order_by("starts_at"))
-    rows = [(s, SessionForm.for_session(s, meeting)) for s in sessions]
+    rows = [(s, _session_fields(s, meeting)) for s in sessions]
     return render(request, "meetings/sessions.html", {
         "meeting": meeting, "form": form, "rows": rows,
-        "timetable": selectors.timetable(meeting, selectors.viewer_time_zone(request.user)),
+        "add_form": _form_html(form, ("session-add", meeting.start_date)),
+        # Not shown on this page (the rows are): computed only if a caller reads it.
+        "timetable": SimpleLazyObject(lambda: selectors.timetable(
+            meeting, selectors.viewer_time_zone(request.user))),
     }, status=status)
+
+
+def _session_fields(session: Session, meeting: Meeting) -> SafeString:
+    """A session's edit fields, rendered once per value of what they show: the row just
+    read (its version too, so a stale version is never offered) in the venue's zone."""
+    form = SessionForm.for_session(session, meeting)
+    parts = ("session-fields", session.pk, meeting.time_zone, *sorted(form.initial.items()))
+    return mark_safe(fragments.rendered(  # noqa: S308 (rendered by Django)
+        parts, lambda: render_to_string("meetings/_session_fields.html", {"sform": form})))
+
+
+def _form_html(form, parts: tuple) -> SafeString:
+    """An "add" form through crispy: rendered once per ``parts`` while it is empty (GET);
+    a bound form (its values and errors) is rendered as it is."""
+    def build() -> str:
+        return render_to_string("meetings/_crispy_form.html", {"form": form})
+
+    if form.is_bound:
+        return mark_safe(build())  # noqa: S308 (rendered by Django)
+    return mark_safe(fragments.rendered(parts, build))  # noqa: S308 (rendered by Django)
 
 
 @login_required
@@ -156,19 +203,22 @@ def session_edit(request, pk: int, session_id: int):
     return redirect("meetings:sessions", pk=meeting.pk)
 
 
-def _agenda_context(request, meeting, form):
-    items = numbered_tree(AgendaItem.objects.filter(meeting=meeting).select_related("parent"))
+def _agenda_context(request, meeting, form, items):
     for item in items:
         item.visibility_choices = allowed_visibilities(item.parent)
         item.is_empty = not item.children_list
-    return {"meeting": meeting, "form": form, "items": items}
+    return {"meeting": meeting, "form": form, "items": items,
+            # The "Under" choices are the items' numbers and titles: the key.
+            "add_form": _form_html(form, ("agenda-add", *[(i.pk, i.number, i.title)
+                                                          for i in items]))}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_edit(request, pk: int):
     meeting = _runnable_meeting(request, pk)
-    items = numbered_tree(AgendaItem.objects.filter(meeting=meeting))
+    # One read of the tree for the page and the form's "Under" choices.
+    items = numbered_tree(AgendaItem.objects.filter(meeting=meeting).select_related("parent"))
     form = AgendaItemForm(request.POST or None, items=items)
     status = 200
     if request.method == "POST":
@@ -185,7 +235,7 @@ def agenda_edit(request, pk: int):
                 messages.success(request, "Item added.")
                 return redirect("meetings:agenda_edit", pk=meeting.pk)
     return render(request, "meetings/agenda_edit.html",
-                  _agenda_context(request, meeting, form), status=status)
+                  _agenda_context(request, meeting, form, items), status=status)
 
 
 @login_required

@@ -117,11 +117,17 @@ class DataVersion:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         return f"dataversion:{self.name}:{version}:{digest}"
 
-    def cached(self, parts: tuple, build: Callable[[], object]) -> object:
+    def cached(self, parts: tuple, build: Callable[[], object], *,
+               also: Iterable["DataVersion"] = ()) -> object:
         """``build()``'s value (not None) for the current version of this scope and ``parts``.
         Keep values small and plain (text, tuples, dicts of text): unpickling model
-        instances costs more than the queries they save."""
-        version = self.current()
+        instances costs more than the queries they save.
+
+        ``also``: other scopes the value depends on (the year calendar shows meetings and
+        consultations); a write to any of them makes the entry unreachable. Every token is
+        read in the request's one round trip (``current``).
+        """
+        version = self._tokens([self, *also])
         if version is None:
             return build()
         key = self._key(version, parts)
@@ -156,13 +162,21 @@ class DataVersion:
         process_cache.set(key, entry, ENTRY_SECONDS)
         return entry[0]
 
+    @staticmethod
+    def _tokens(versions: list["DataVersion"]) -> str | None:
+        tokens = [v.current() for v in versions]
+        return None if None in tokens else ".".join(tokens)
+
     def connect(self, models: Iterable, m2m: Iterable = ()) -> None:
         """Bump on every ORM write to ``models`` (call from ``AppConfig.ready``)."""
 
         def on_change(sender, **kwargs):
             self.bump()
 
-        self._receiver = on_change  # signals hold receivers weakly
+        # Signals hold receivers weakly: keep every call's receiver, so that a second
+        # ``connect`` (another app adding its models to the same version) leaves the first
+        # call's models connected.
+        self._receivers = [*getattr(self, "_receivers", []), on_change]
         for model in models:
             label = model._meta.label_lower
             post_save.connect(on_change, sender=model, dispatch_uid=f"dv-{self.name}-s-{label}")

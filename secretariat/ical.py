@@ -63,8 +63,13 @@ def throttled(request) -> HttpResponse | None:
     return throttles.limit(request, "consultation_feeds")
 
 
+def ics_etag(body: bytes) -> str:
+    return quote_etag(hashlib.sha256(body).hexdigest()[:32])
+
+
 def ics_response(request, body: bytes, *, filename: str | None = None,
-                 private: bool) -> HttpResponse:
+                 private: bool, etag: str | None = None) -> HttpResponse:
+    """``etag``: ``ics_etag(body)`` when the caller cached it beside the body."""
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -73,6 +78,6 @@ def ics_response(request, body: bytes, *, filename: str | None = None,
     response["X-Content-Type-Options"] = "nosniff"
     # The body is deterministic (DTSTAMP comes from the row), so calendar apps polling every
     # hour get a 304 until something changes.
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    etag = etag or ics_etag(body)
     response["ETag"] = etag
     return get_conditional_response(request, etag=etag, response=response)
