@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from secretariat import request_memo
 from secretariat.access import administration_id_of, is_member_staff, is_secretariat, role_of
 from secretariat.models import Role
 from secretariat.request_memo import memo
+from workgroups import caching
 from workgroups.models import Body, BodyChairTerm, ChairRole, Milestone
 
 MEMBER_ROLES = {Role.SECRETARIAT, Role.CHAIR, Role.DELEGATE}
@@ -66,16 +68,25 @@ def held_terms(user, at=None) -> list[HeldTerm]:
         return []
     day = term_day(at)
 
-    def terms() -> list[HeldTerm]:
-        rows = (
+    def rows() -> tuple:
+        return tuple(
             BodyChairTerm.objects.current_on(day)
             .filter(administration_id=adm_id, role=ChairRole.CHAIR)
             .order_by("body__code")
             .values_list("body_id", "body__code", "body__name", "body__kind", "end_on")
         )
-        return [HeldTerm(*row) for row in rows]
 
-    # The page, its panels and its sections all ask: one query per request (GET/HEAD only).
+    def terms() -> list[HeldTerm]:
+        # In a GET or HEAD request, kept across requests as plain rows under the plan data
+        # version, which every write to the terms and bodies moves (``workgroups.caching``),
+        # keyed by the day the terms are judged on: the database's answer of this instant
+        # without a query. Writes (and services, tasks) ask the database itself.
+        if not request_memo.active():
+            return [HeldTerm(*row) for row in rows()]
+        held, _hit = caching.cached("held-terms", (adm_id, day.isoformat()), rows)
+        return [HeldTerm(*row) for row in held]
+
+    # The page, its panels and its sections all ask: one answer per request (GET/HEAD only).
     return list(memo(("held_terms", adm_id, day), terms))
 
 
