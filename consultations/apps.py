@@ -7,6 +7,9 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from consultations import integrations
+        from consultations.caching import connect_signals
+
+        connect_signals()
         from meetings.bilaterals.schedule import register_busy_source
         from meetings.panels import register_meeting_section
         from secretariat import api, home

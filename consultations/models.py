@@ -95,16 +95,28 @@ class ConsultationQuerySet(models.QuerySet):
         consultations, published or not, and the published ones of others; everyone else
         (delegates, the public, a calendar app holding a feed token) sees published ones.
         """
+        scope = self.scope_of(user)
+        if scope[0] == "all":
+            return self
+        if scope[0] == "partner":
+            return self.filter(Q(published=True) | Q(series__partner_id=scope[1]))
+        return self.filter(published=True)
+
+    @staticmethod
+    def scope_of(user) -> tuple:
+        """``visible_to``'s decision as a value, for the keys of cached lists: ``("all",)``,
+        ``("partner", <partner id>)`` or ``("published",)``. The chair's rights are those
+        of this instant, so the key changes the moment a term ends."""
         from workgroups.access import ChairRights
 
         role = role_of(user)
         if role == Role.SECRETARIAT or (
             role in {Role.CHAIR, Role.DELEGATE} and ChairRights(user).runs_conference()
         ):
-            return self
+            return ("all",)
         if role == Role.PARTNER:
-            return self.filter(Q(published=True) | Q(series__partner_id=partner_id_of(user)))
-        return self.filter(published=True)
+            return ("partner", partner_id_of(user))
+        return ("published",)
 
     def with_related(self):
         return self.select_related("series__partner", "meeting__body")

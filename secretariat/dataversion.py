@@ -17,6 +17,10 @@ process: the next request anywhere reads the new token and misses.
 * Entries live in Redis (shared) and in this process's memory (no round trip on a hit);
   the version in the key is what keeps the process tier from serving an outdated copy.
   With Redis unreachable nothing is cached.
+* Within one GET or HEAD request (``secretariat.request_memo``) every version is read once,
+  all together, in one round trip (``request_versions``): a request is one instant, and a
+  page that asks the tokens', the plan's and the meetings' versions would otherwise pay three.
+  A bump during the request drops that reading.
 """
 
 import contextvars
@@ -29,6 +33,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from secretariat import request_memo
+
 ENTRY_SECONDS = 300
 # Bounded by count: entries are page fragments, and every write leaves the previous version's
 # entries behind to expire.
@@ -36,14 +42,37 @@ process_cache = LocMemCache("secretariat-dataversion", {"TIMEOUT": ENTRY_SECONDS
                                                         "OPTIONS": {"MAX_ENTRIES": 500}})
 
 
+# Every version key in the shared cache, read together once per request.
+_VERSION_KEYS: set[str] = set()
+_MEMO_KEY = ("dataversion", "versions")
+
+
+def watch(key: str) -> None:
+    """Read ``key`` (a version token kept by other code, e.g. the plan's) with the others."""
+    _VERSION_KEYS.add(key)
+
+
+def request_versions() -> dict[str, str]:
+    """Every watched version's token as the shared cache holds it, read in one round trip
+    per request (outside a request: read now). A key not yet set is missing."""
+    return request_memo.memo(_MEMO_KEY, lambda: cache.get_many(sorted(_VERSION_KEYS)))
+
+
+def forget_versions() -> None:
+    """A version moved in this process: the rest of the request reads them again."""
+    request_memo.forget(_MEMO_KEY)
+
+
 class DataVersion:
     def __init__(self, name: str):
         self.name = name
         self.key = f"dataversion:{name}"
         self._batching = contextvars.ContextVar(f"dataversion_{name}_batch", default=False)
+        watch(self.key)
 
     def _new(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        forget_versions()
 
     def bump(self) -> None:
         """Make every cached fragment of this scope unreachable, now and after commit."""
@@ -52,6 +81,9 @@ class DataVersion:
 
     def current(self) -> str | None:
         """The current token, or None when the cache cannot be reached."""
+        version = request_versions().get(self.key) if request_memo.active() else None
+        if version is not None:
+            return version
         version = cache.get(self.key)
         if version is None:
             candidate = uuid.uuid4().hex
@@ -61,7 +93,12 @@ class DataVersion:
 
     def cached(self, parts: tuple, build: Callable[[], object]) -> object:
         """``build()``'s value (not None) for the current version of this scope and ``parts``."""
-        version = self.current()
+        return self.cached_at(self.current(), parts, build)
+
+    def cached_at(self, version: str | None, parts: tuple,
+                  build: Callable[[], object]) -> object:
+        """``cached`` for a version already read (``currents``): a page that asks several
+        entries, or depends on several scopes, reads the versions once. None: not cached."""
         if version is None:
             return build()
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -90,3 +127,11 @@ class DataVersion:
         for through in m2m:
             m2m_changed.connect(on_change, sender=through,
                                 dispatch_uid=f"dv-{self.name}-m-{through._meta.label_lower}")
+
+
+def currents(*scopes: DataVersion) -> tuple[str | None, ...]:
+    """The current tokens of several scopes in one round trip to the shared cache (a value
+    that depends on two apps' data names both versions in its parts)."""
+    found = request_versions() if request_memo.active() else cache.get_many(
+        [scope.key for scope in scopes])
+    return tuple(found.get(scope.key) or scope.current() for scope in scopes)

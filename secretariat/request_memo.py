@@ -24,6 +24,18 @@ def memo(key: Hashable, compute: Callable[[], object]):
     return store[key]
 
 
+def active() -> bool:
+    """Is a memo open (a GET or HEAD request being served)?"""
+    return _memo.get() is not None
+
+
+def forget(key: Hashable) -> None:
+    """Drop one answer (its inputs changed during the request): the next ask computes."""
+    store = _memo.get()
+    if store is not None:
+        store.pop(key, None)
+
+
 class RequestMemoMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

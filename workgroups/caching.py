@@ -35,11 +35,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
+from secretariat import dataversion, request_memo
 from secretariat.caching import _is_plain_visitor
 
 VERSION_KEY = "workgroups:plan-data-version"
 # Upper bound on staleness if a bump is lost; also keeps junk filter combinations from piling up.
 ENTRY_SECONDS = 300
+dataversion.watch(VERSION_KEY)
 _batching: contextvars.ContextVar[bool] = contextvars.ContextVar("plan_data_batch", default=False)
 # This process's own tier. Bounded by count, as entries are whole pages (up to ~200 KB at
 # 2,000 milestones) and every write leaves the previous version's entries behind to expire.
@@ -49,6 +51,7 @@ process_cache = LocMemCache("workgroups-rollups", {"TIMEOUT": ENTRY_SECONDS,
 
 def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    dataversion.forget_versions()
 
 
 def bump_plan_data_version() -> None:
@@ -77,6 +80,12 @@ def one_bump_for_all():
 
 def plan_data_version() -> str | None:
     """The current token, or None when the cache cannot be reached (then nothing is cached)."""
+    # Read with the other data versions, once per request (``secretariat.dataversion``),
+    # when they live in the same cache (a test that takes this module's cache away does not).
+    if request_memo.active() and cache is dataversion.cache:
+        version = dataversion.request_versions().get(VERSION_KEY)
+        if version is not None:
+            return version
     version = cache.get(VERSION_KEY)
     if version is None:
         candidate = uuid.uuid4().hex
