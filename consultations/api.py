@@ -6,11 +6,16 @@ on which client made the change.
 
 import django_filters
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
+from consultations.caching import CONSULTATIONS
 from consultations.models import Consultation, ConsultationSeries
-from consultations.selectors import consultations_visible_to
+from consultations.selectors import consultations_visible_to, embargoes_lifting
+from meetings.caching import MEETINGS
 from meetings.models import Document
+from secretariat.access import role_of
 from secretariat.api import IdFilter, YearFilter
 from secretariat.models import Partner
 from secretariat.pagination import CountWhenNeededPagination
@@ -143,3 +148,24 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         return consultations_visible_to(self.request.user, with_documents=True).order_by(
             "starts_at", "pk"
         )
+
+    def list(self, request, *args, **kwargs):
+        """Cached per version of the consultations' and the meetings' data, for one audience:
+        which consultations the caller may know of now (``audience``, the chair's rights of
+        this instant), which papers they may read (clearance, delegations they head) and
+        which embargo lifts next (so a paper appears at that instant, without any write);
+        and the whole URI (filters, the host of the links) and the active time zone (the
+        instants are written in it)."""
+        user = request.user
+        if CONSULTATIONS.current() is None:  # the shared cache is unreachable
+            return super().list(request, *args, **kwargs)
+        now = timezone.now()
+        lifting = CONSULTATIONS.cached(("embargoes-lifting",), lambda: embargoes_lifting(now))
+        next_lift = next((instant for instant in lifting if instant > now.timestamp()), None)
+        readers = CONSULTATIONS.cached(("readers", user.pk, role_of(user)),
+                                       lambda: Document.objects.readers_of(user))
+        parts = ("api-list", Consultation.objects.audience(user), readers, next_lift,
+                 timezone.get_current_timezone_name(), request.build_absolute_uri())
+        return Response(CONSULTATIONS.cached(
+            parts, lambda: super(ConsultationViewSet, self).list(request, *args, **kwargs).data,
+            also=[MEETINGS]))
