@@ -26,7 +26,7 @@ def test_a_second_connect_keeps_the_first(malaysia, wco):
     version.connect([Administration])
     version.connect([Partner])
     gc.collect()  # signals hold receivers weakly
-    build, calls = _counter()
+    build, _calls = _counter()
     assert version.cached(("x",), build) == 1
     malaysia.save()
     assert version.cached(("x",), build) == 2
@@ -37,7 +37,7 @@ def test_a_second_connect_keeps_the_first(malaysia, wco):
 
 def test_a_value_under_two_scopes_follows_both():
     first, second = DataVersion("test-scope-a"), DataVersion("test-scope-b")
-    build, calls = _counter()
+    build, _calls = _counter()
     assert first.cached(("x",), build, also=[second]) == 1
     assert first.cached(("x",), build, also=[second]) == 1
     second.bump()
