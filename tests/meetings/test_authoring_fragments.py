@@ -103,3 +103,16 @@ def test_the_add_item_form_follows_the_agenda(client_for, secretariat, meeting):
     authoring.agenda_item_create(actor=secretariat, meeting=meeting, title="Opening",
                                  visibility="public")
     assert "2 Opening</option>" in client.get(url).content.decode()
+
+
+def test_an_agenda_item_row_shows_its_version_just_read(client_for, secretariat, meeting):
+    _fill(meeting, secretariat, 1)
+    item = meeting.agenda_items.get()
+    client = client_for(secretariat)
+    url = reverse("meetings:agenda_edit", args=[meeting.pk])
+    assert f'name="version" value="{item.version}"' in client.get(url).content.decode()
+    authoring.agenda_item_update(actor=secretariat, item_id=item.pk,
+                                 expected_version=item.version, changes={"title": "Adoption"})
+    page = client.get(url).content.decode()
+    assert f'name="version" value="{item.version + 1}"' in page
+    assert 'value="Adoption"' in page and 'value="Item 0"' not in page
