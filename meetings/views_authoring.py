@@ -164,6 +164,15 @@ def _session_fields(session: Session, meeting: Meeting) -> SafeString:
         parts, lambda: render_to_string("meetings/_session_fields.html", {"sform": form})))
 
 
+def _agenda_item_fields(item: AgendaItem) -> SafeString:
+    """An item's inline edit fields (the form tag and its CSRF token stay in the page),
+    rendered once per value of what they show, its version included."""
+    parts = ("agenda-item-fields", item.pk, item.display_number, item.title, item.visibility,
+             item.version, tuple(item.visibility_choices), item.is_empty)
+    return mark_safe(fragments.rendered(  # noqa: S308 (rendered by Django)
+        parts, lambda: render_to_string("meetings/_agenda_item_fields.html", {"item": item})))
+
+
 def _form_html(form, parts: tuple) -> SafeString:
     """An "add" form through crispy: rendered once per ``parts`` while it is empty (GET);
     a bound form (its values and errors) is rendered as it is."""
@@ -207,6 +216,7 @@ def _agenda_context(request, meeting, form, items):
     for item in items:
         item.visibility_choices = allowed_visibilities(item.parent)
         item.is_empty = not item.children_list
+        item.fields_html = _agenda_item_fields(item)
     return {"meeting": meeting, "form": form, "items": items,
             # The "Under" choices are the items' numbers and titles: the key.
             "add_form": _form_html(form, ("agenda-add", *[(i.pk, i.number, i.title)
