@@ -124,12 +124,13 @@ def test_page_queries_are_pinned_on_a_miss_and_on_a_hit(client_for, year, delega
             ends_at=dt.datetime(2027, 6, 2, 14, tzinfo=BRUNEI) + dt.timedelta(minutes=n))
     client = client_for(delegate)
     client.get(YEAR_FEED)  # the login's first request saves the session (3 queries)
-    # Miss: session, user (+ profile), body codes, the delegate's chair terms (rights now),
-    # meetings, their hosts' names, sessions (with meeting, body, host), consultations.
-    with django_assert_num_queries(8):
+    # The session comes from Redis and the user from this process (secretariat.sessions and
+    # .auth). Miss: body codes, the delegate's chair terms (rights now, then kept for the
+    # day), meetings, their hosts' names, sessions (with meeting, body, host), consultations.
+    with django_assert_num_queries(6):
         _page(client)
-    # Hit: session, user, chair terms; nothing about meetings or consultations.
-    with django_assert_num_queries(3):
+    # Hit: nothing about meetings, consultations or the chair terms.
+    with django_assert_num_queries(0):
         page = _page(client)
     assert page.count("Side meeting") == extra
 
