@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from consultations.caching import CONSULTATIONS
 from consultations.models import Consultation, ConsultationSeries
-from consultations.selectors import consultations_visible_to, embargoes_lifting
+from consultations.selectors import consultations_visible_to
 from meetings.caching import MEETINGS
 from meetings.models import Document
 from secretariat.access import role_of
@@ -162,11 +162,10 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         if version is None or meetings_version is None:
             return super().list(request, *args, **kwargs)
         now = timezone.now()
-        lifting = CONSULTATIONS.cached_at(version, ("embargoes-lifting",),
-                                          lambda: embargoes_lifting(now))
+        readers, lifting = CONSULTATIONS.cached_at(
+            version, ("audience", user.pk, role_of(user)),
+            lambda: Document.objects.filter(consultations__isnull=False).audience(user, now))
         next_lift = next((instant for instant in lifting if instant > now.timestamp()), None)
-        readers = CONSULTATIONS.cached_at(version, ("readers", user.pk, role_of(user)),
-                                          lambda: Document.objects.readers_of(user))
         parts = ("api-list", meetings_version, Consultation.objects.scope_of(user), readers,
                  next_lift, timezone.get_current_timezone_name(), request.build_absolute_uri())
         return Response(CONSULTATIONS.cached_at(
