@@ -137,6 +137,13 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PartnerSerializer
     lookup_field = "slug"
 
+    def list(self, request, *args, **kwargs):
+        """The same for every caller: cached per consultations data version (partners are
+        its data), keyed by the whole URI (pages, the host of the links)."""
+        return Response(CONSULTATIONS.cached(
+            ("partners-api", request.build_absolute_uri()),
+            lambda: super(PartnerViewSet, self).list(request, *args, **kwargs).data))
+
 
 class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     """Consultations the caller may see; another partner's unpublished ones answer 404."""
