@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from consultations.caching import CONSULTATIONS
 from consultations.models import Consultation, ConsultationSeries
-from consultations.selectors import consultations_visible_to, embargoes_lifting
+from consultations.selectors import consultations_visible_to
 from meetings.caching import MEETINGS
 from meetings.models import Document
 from secretariat.access import role_of
@@ -136,6 +136,13 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PartnerSerializer
     lookup_field = "slug"
 
+    def list(self, request, *args, **kwargs):
+        """The same for every caller: cached per consultations data version (partners are
+        its data), keyed by the whole URI (pages, the host of the links)."""
+        return Response(CONSULTATIONS.cached(
+            ("partners-api", request.build_absolute_uri()),
+            lambda: super(PartnerViewSet, self).list(request, *args, **kwargs).data))
+
 
 class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     """Consultations the caller may see; another partner's unpublished ones answer 404."""
@@ -160,10 +167,10 @@ class ConsultationViewSet(viewsets.ReadOnlyModelViewSet):
         if CONSULTATIONS.current() is None:  # the shared cache is unreachable
             return super().list(request, *args, **kwargs)
         now = timezone.now()
-        lifting = CONSULTATIONS.cached(("embargoes-lifting",), lambda: embargoes_lifting(now))
+        readers, lifting = CONSULTATIONS.cached(
+            ("audience", user.pk, role_of(user)),
+            lambda: Document.objects.filter(consultations__isnull=False).audience(user, now))
         next_lift = next((instant for instant in lifting if instant > now.timestamp()), None)
-        readers = CONSULTATIONS.cached(("readers", user.pk, role_of(user)),
-                                       lambda: Document.objects.readers_of(user))
         parts = ("api-list", Consultation.objects.audience(user), readers, next_lift,
                  timezone.get_current_timezone_name(), request.build_absolute_uri())
         return Response(CONSULTATIONS.cached(

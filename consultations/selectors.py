@@ -28,17 +28,6 @@ def consultations_visible_to(user, *, with_documents: bool = False):
     return qs
 
 
-def embargoes_lifting(now) -> tuple[float, ...]:
-    """The instants (POSIX seconds, ascending) after ``now`` at which the embargo of a paper
-    attached to a consultation lifts: a cached list that shows papers names the next one, so
-    that it is rebuilt at that instant. One query; cached per consultations data version."""
-    instants = (
-        Document.objects.filter(consultations__isnull=False, embargo_until__gt=now)
-        .values_list("embargo_until", flat=True).distinct()
-    )
-    return tuple(sorted(instant.timestamp() for instant in instants))
-
-
 def consultation_get(user, pk: int) -> Consultation:
     """The consultation, or 404 when it does not exist *or* ``user`` may not know of it."""
     try:

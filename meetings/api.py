@@ -3,6 +3,7 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -13,11 +14,13 @@ from rest_framework.response import Response
 
 from meetings import delivery, selectors, services
 from meetings.authoring_api import MeetingAuthoringMixin, MeetingStateSerializer
-from meetings.caching import MEETINGS
+from meetings.caching import DOCUMENTS, MEETINGS
 from meetings.forms import checked_upload
 from meetings.models import AccessLevel, AgendaItem, Document, DownloadLog, Meeting
+from secretariat.access import role_of
 from secretariat.api import BooleanFilter, IdFilter, YearFilter
 from secretariat.openapi import ErrorDetailSerializer
+from secretariat.pagination import CountWhenNeededPagination
 from secretariat.security_log import client_ip
 from secretariat.throttles import PortalScopedRateThrottle
 from workgroups.access import ChairRights
@@ -207,6 +210,7 @@ class DocumentViewSet(
 
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
+    pagination_class = CountWhenNeededPagination
     permission_classes = [permissions.IsAuthenticated, CanUploadOrReadOnly]
     parser_classes = [MultiPartParser, FormParser]
 
@@ -221,6 +225,24 @@ class DocumentViewSet(
         # Queries per page: count, documents joined to their latest version (+ the
         # head-of-delegation subquery inside the same statement).
         return selectors.documents_visible_to(self.request.user).order_by("-created_at", "pk")
+
+    def list(self, request, *args, **kwargs):
+        """Cached per version of the papers' data (``meetings.caching.DOCUMENTS``) for one
+        audience: the caller's clearance and the delegations they head
+        (``DocumentQuerySet.audience``), the next embargo lifting (so a paper appears, and
+        its effective level changes, at that instant without a write), the active time zone
+        (instants) and the whole URI (filters, pages, the host of the links)."""
+        if DOCUMENTS.current() is None:  # the shared cache is unreachable
+            return super().list(request, *args, **kwargs)
+        user, now = request.user, timezone.now()
+        readers, lifting = DOCUMENTS.cached(
+            ("audience", user.pk, role_of(user)),
+            lambda: Document.objects.all().audience(user, now))
+        next_lift = next((instant for instant in lifting if instant > now.timestamp()), None)
+        parts = ("api-list", readers, next_lift, timezone.get_current_timezone_name(),
+                 request.build_absolute_uri())
+        return Response(DOCUMENTS.cached(parts, lambda: super(
+            DocumentViewSet, self).list(request, *args, **kwargs).data))
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     def create(self, request, *args, **kwargs):

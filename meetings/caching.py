@@ -10,6 +10,9 @@ their own data and put ``MEETINGS.current()`` in their keys for the meetings' pa
 from secretariat.dataversion import DataVersion
 
 MEETINGS = DataVersion("meetings")
+# The papers (``/api/v1/documents/``): documents, their versions, and who heads which
+# delegation (a head reads the meeting's restricted papers).
+DOCUMENTS = DataVersion("documents")
 
 
 class BumpsMeetingsOnUpdate:
@@ -38,6 +41,9 @@ def connect_signals() -> None:
     # The querysets of these models bump on ``update()`` too (``BumpsMeetingsOnUpdate``).
     MEETINGS.connect([Meeting, Body, Administration, AdministrationName, Session, AgendaItem,
                       Document, DocumentVersion, Delegation, DelegationMember])
+    # The document services write with save() (a withdrawal too); the one QuerySet.update()
+    # on documents writes the extracted search text, which no list shows.
+    DOCUMENTS.connect([Document, DocumentVersion, Delegation, DelegationMember])
 
 
 def body_codes() -> list[str]:

@@ -482,19 +482,26 @@ class DocumentQuerySet(BumpsMeetingsOnUpdate, models.QuerySet):
             return self.filter(rule)
         return self.filter(rule, withdrawn_at__isnull=True)
 
-    @staticmethod
-    def readers_of(user) -> tuple:
-        """What decides which papers ``visible_to`` shows ``user`` besides the clock, as a
-        value for the keys of cached lists: the clearance, and the meetings whose
-        delegation the user heads where that opens more (one query, then only for member
-        staff below the secretariat's clearance)."""
+    def audience(self, user, now: dt.datetime) -> tuple[tuple, tuple[float, ...]]:
+        """What decides which of these papers ``visible_to`` shows ``user``, as values for
+        the keys of cached lists: ``(readers, lifting)``. ``readers`` is the clearance and,
+        for member staff below the secretariat's, the meetings whose delegation they head;
+        ``lifting`` the instants (POSIX seconds, ascending) after ``now`` at which an embargo
+        lifts, so that a cached list names the next one and is rebuilt at that instant
+        without any write. One query (the heads are a UNION ALL of the same statement)."""
         clearance = clearance_of(user)
-        if clearance < Clearance.RESTRICTED and is_member_staff(user):
-            headed = DelegationMember.objects.filter(
-                user=user, role=DelegationMember.Role.HEAD
-            ).values_list("delegation__meeting_id", flat=True)
-            return (int(clearance), tuple(sorted(set(headed))))
-        return (int(clearance), ())
+        rows = self.filter(embargo_until__gt=now).order_by().values_list(
+            "embargo_until", models.Value(None, output_field=models.IntegerField()))
+        heads = clearance < Clearance.RESTRICTED and is_member_staff(user)
+        if heads:
+            rows = rows.union(DelegationMember.objects.filter(
+                user=user, role=DelegationMember.Role.HEAD).order_by().values_list(
+                models.Value(None, output_field=models.DateTimeField()),
+                "delegation__meeting_id"), all=True).order_by()  # (the union keeps Meta ordering)
+        rows = list(rows)
+        headed = tuple(sorted({meeting for _, meeting in rows if meeting is not None}))
+        lifting = tuple(sorted({instant.timestamp() for instant, _ in rows if instant}))
+        return (int(clearance), headed), lifting
 
     def with_related(self):
         return self.select_related(

@@ -72,6 +72,11 @@ class _Verified(NamedTuple):
         return token
 
 
+def _invalid() -> exceptions.AuthenticationFailed:
+    # Built when raised: DRF's exception translates and wraps its message, a cost per request.
+    return exceptions.AuthenticationFailed(_("Invalid token."))
+
+
 def _values(obj) -> tuple:
     return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields)
 
@@ -87,12 +92,11 @@ class PortalTokenAuthentication(TokenAuthentication):
     would double the cost of a read)."""
 
     def authenticate_credentials(self, token: bytes):
-        failed = exceptions.AuthenticationFailed(_("Invalid token."))
         try:
             text = token.decode("utf-8")
             digest = hash_token(text)
         except (UnicodeDecodeError, TypeError, binascii.Error):
-            raise failed from None
+            raise _invalid() from None
         now = timezone.now()
         # The version is read before the database: a revocation that commits after this
         # read moves the version again (``DataVersion.bump``), so an entry made from a row
@@ -113,14 +117,14 @@ class PortalTokenAuthentication(TokenAuthentication):
                 auth_token.delete()
                 token_expired.send(sender=self.__class__, username=username,
                                    source="auth_token")
-                raise failed
+                raise _invalid()
             _user, auth_token = self.validate_user(auth_token)
             if version is not None:
                 if len(_verified) >= _VERIFIED_MAX:
                     _verified.clear()
                 _verified[digest] = _Verified.of(version, auth_token)
             return self._used(auth_token, now, digest)
-        raise failed
+        raise _invalid()
 
     def _used(self, auth_token, now, digest):
         """Note the use (at most once a minute); the same moment sweeps the person's expired

@@ -96,6 +96,16 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     filterset_fields = ["kind"]
 
+    def list(self, request, *args, **kwargs):
+        """The same for everyone of one audience (members see unpublished milestones in the
+        figures): cached per plan data version, the day (the plan running today) and the
+        whole URI (``?plan=``, the host of the links)."""
+        parts = (sees_unpublished(request.user), timezone.localdate().isoformat(),
+                 request.build_absolute_uri())
+        data, _hit = caching.cached("bodies-api", parts, lambda: super(
+            BodyViewSet, self).list(request, *args, **kwargs).data)
+        return Response(data)
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if getattr(self, "swagger_fake_view", False) or self.request is None:
@@ -381,6 +391,17 @@ class ChairTermViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         from workgroups.access import term_day
 
         return {**super().get_serializer_context(), "today": term_day()}
+
+    def list(self, request, *args, **kwargs):
+        """Public facts for any caller: cached per plan data version (terms, bodies and
+        administrations are its data), the day the terms are judged on (``current``) and
+        the whole URI."""
+        from workgroups.access import term_day
+
+        parts = (term_day().isoformat(), request.build_absolute_uri())
+        data, _hit = caching.cached("chair-terms-api", parts, lambda: super(
+            ChairTermViewSet, self).list(request, *args, **kwargs).data)
+        return Response(data)
 
     def _secretariat_only(self):
         from secretariat.access import is_secretariat
