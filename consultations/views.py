@@ -66,9 +66,16 @@ def schedule_page(request):
         feed_url = request.build_absolute_uri(_private_feed_path(token.token))
     return render(request, "consultations/schedule.html", {
         "form": form, "schedule_lists": mark_safe(schedule_lists),  # noqa: S308 (rendered above)
+        # (value, label, selected): the form's value read once, not once per option
+        "year_options": _options(form, "year"), "partner_options": _options(form, "partner"),
         "private_feed_url": feed_url,
         "public_feed_url": request.build_absolute_uri(reverse("consultations:public_feed")),
     })
+
+
+def _options(form, name: str) -> list[tuple]:
+    chosen = str(form[name].value() or "")
+    return [(value, label, str(value) == chosen) for value, label in form.fields[name].choices]
 
 
 def _private_feed_path(token: str) -> str:
