@@ -17,9 +17,9 @@ process: the next request anywhere reads the new token and misses.
 * Entries live in Redis (shared) and in this process's memory (no round trip on a hit);
   the version in the key is what keeps the process tier from serving an outdated copy.
   With Redis unreachable nothing is cached.
-* A GET request reads each token once (``secretariat.request_memo``): a page and its
-  sections ask the same version several times, and a request is one instant. A bump in the
-  request forgets the memoised token.
+* A GET request reads the tokens once (``secretariat.request_memo``), all of them in one
+  round trip: a page and its sections ask several versions, some several times, and a
+  request is one instant. A bump in the request forgets the memoised token.
 """
 
 import contextvars
@@ -41,11 +41,15 @@ process_cache = LocMemCache("secretariat-dataversion", {"TIMEOUT": ENTRY_SECONDS
                                                         "OPTIONS": {"MAX_ENTRIES": 500}})
 
 
+_ALL: dict[str, "DataVersion"] = {}
+
+
 class DataVersion:
     def __init__(self, name: str):
         self.name = name
         self.key = f"dataversion:{name}"
         self._batching = contextvars.ContextVar(f"dataversion_{name}_batch", default=False)
+        _ALL[name] = self
 
     def _new(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
@@ -61,7 +65,12 @@ class DataVersion:
         return memo(("dataversion", self.key), self._read)
 
     def _read(self) -> str | None:
-        version = cache.get(self.key)
+        # One MGET for every scope: the other tokens are memoised for the rest of the request.
+        found = cache.get_many([scope.key for scope in _ALL.values()])
+        for scope in _ALL.values():
+            if scope is not self and scope.key in found:
+                memo(("dataversion", scope.key), lambda token=found[scope.key]: token)
+        version = found.get(self.key)
         if version is None:
             candidate = uuid.uuid4().hex
             version = candidate if cache.add(self.key, candidate, timeout=None) else cache.get(
