@@ -24,6 +24,11 @@ def memo(key: Hashable, compute: Callable[[], object]):
     return store[key]
 
 
+def active() -> bool:
+    """Are we inside a GET or HEAD request (a memo is open)?"""
+    return _memo.get() is not None
+
+
 def forget(key: Hashable) -> None:
     """Drop one memoised answer (its data was just written)."""
     store = _memo.get()

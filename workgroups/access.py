@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from secretariat.access import administration_id_of, is_member_staff, is_secretariat, role_of
 from secretariat.models import Role
+from secretariat.request_memo import active as memo_active
 from secretariat.request_memo import memo
 from workgroups.models import Body, BodyChairTerm, ChairRole, Milestone
 
@@ -75,8 +76,19 @@ def held_terms(user, at=None) -> list[HeldTerm]:
         )
         return [HeldTerm(*row) for row in rows]
 
-    # The page, its panels and its sections all ask: one query per request (GET/HEAD only).
-    return list(memo(("held_terms", adm_id, day), terms))
+    def cached_terms() -> list[HeldTerm]:
+        # Reading pages (GET/HEAD): terms are dated by day and every write to them bumps the
+        # plan data version (``workgroups.caching``), so the answer kept for (administration,
+        # day) under it is the answer of this instant, without a query. A write request, a
+        # service or a task asks the database at the moment of its act.
+        if not memo_active():
+            return terms()
+        from workgroups.caching import cached
+
+        return cached("held-terms", (adm_id, day.isoformat()), terms)[0]
+
+    # The page, its panels and its sections all ask: once per request (GET/HEAD only).
+    return list(memo(("held_terms", adm_id, day), cached_terms))
 
 
 def chaired_body_ids(user, day: dt.date | dt.datetime | None = None) -> set[int]:
