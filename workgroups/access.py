@@ -23,12 +23,21 @@ from django.conf import settings
 from django.utils import timezone
 
 from secretariat.access import administration_id_of, is_member_staff, is_secretariat, role_of
+from secretariat.dataversion import DataVersion
 from secretariat.models import Role
 from secretariat.request_memo import active as memo_active
 from secretariat.request_memo import memo
 from workgroups.models import Body, BodyChairTerm, ChairRole, Milestone
 
 MEMBER_ROLES = {Role.SECRETARIAT, Role.CHAIR, Role.DELEGATE}
+# The chair terms and their bodies, for the answers reading pages keep (``held_terms``).
+CHAIR_TERMS = DataVersion("chair-terms")
+
+
+def connect_chair_terms() -> None:
+    """Bump on every ORM write to the terms (called from ``AppConfig.ready``; the services
+    write them with ``save``/``create``, never ``update()``)."""
+    CHAIR_TERMS.connect([BodyChairTerm, Body])
 
 
 def sees_unpublished(user) -> bool:
@@ -77,15 +86,13 @@ def held_terms(user, at=None) -> list[HeldTerm]:
         return [HeldTerm(*row) for row in rows]
 
     def cached_terms() -> list[HeldTerm]:
-        # Reading pages (GET/HEAD): terms are dated by day and every write to them bumps the
-        # plan data version (``workgroups.caching``), so the answer kept for (administration,
-        # day) under it is the answer of this instant, without a query. A write request, a
-        # service or a task asks the database at the moment of its act.
+        # Reading pages (GET/HEAD): terms are dated by day and every write to them bumps
+        # ``CHAIR_TERMS``, so the answer kept for (administration, day) under it is the
+        # answer of this instant, without a query. A write request, a service or a task asks
+        # the database at the moment of its act.
         if not memo_active():
             return terms()
-        from workgroups.caching import cached
-
-        return cached("held-terms", (adm_id, day.isoformat()), terms)[0]
+        return CHAIR_TERMS.cached(("held-terms", adm_id, day.isoformat()), terms)
 
     # The page, its panels and its sections all ask: once per request (GET/HEAD only).
     return list(memo(("held_terms", adm_id, day), cached_terms))

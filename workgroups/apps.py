@@ -12,6 +12,9 @@ class WorkgroupsConfig(AppConfig):
 
         register_panel(overdue_and_at_risk_panel)
         connect_signals()
+        from workgroups.access import connect_chair_terms
+
+        connect_chair_terms()
 
         from secretariat.search import register_kind
         from workgroups.search import find_bodies, find_milestones
