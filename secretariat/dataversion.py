@@ -63,6 +63,9 @@ def _tokens() -> dict[str, str]:
     return {v.name: found.get(key) for key, v in keys.items()}
 
 
+_ALL: dict[str, "DataVersion"] = {}
+
+
 class DataVersion:
     def __init__(self, name: str, *, key: str | None = None):
         self.name = name

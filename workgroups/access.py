@@ -30,8 +30,6 @@ from workgroups.caching import PLAN
 from workgroups.models import Body, BodyChairTerm, ChairRole, Milestone
 
 MEMBER_ROLES = {Role.SECRETARIAT, Role.CHAIR, Role.DELEGATE}
-
-
 def sees_unpublished(user) -> bool:
     """Member administrations and the secretariat see the whole plan; partners and the
     public only the summary the secretariat publishes."""

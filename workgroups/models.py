@@ -77,6 +77,15 @@ class ChairRole(models.TextChoices):
 
 
 class BodyChairTermQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """An UPDATE sends no signal: forget the answers reading pages keep (``held_terms``,
+        under the plan's data version)."""
+        from workgroups.caching import PLAN
+
+        changed = super().update(**kwargs)
+        PLAN.bump()
+        return changed
+
     def current_on(self, day: dt.date):
         return self.filter(Q(start_on__lte=day) & (Q(end_on__isnull=True) | Q(end_on__gte=day)))
 
