@@ -56,11 +56,11 @@ def _count(client, url):
 
 # Warm, the page costs no query: the session comes from Redis, the user from this process
 # (secretariat.sessions and .auth), the chair terms the viewer's administration holds today
-# from the plan data version. Cold, whatever the number of rows: the meeting with body and host, its embargo instants, its
-# heads of delegation; papers, agenda items, [delegations (their members when there are
-# any)], sessions; [the viewer's delegation, for the bilaterals link;] the records section's
-# previous meeting [and, for who keeps the record, the sessions to mark]; the consultations
-# held alongside.
+# from the plan data version. Cold, whatever the number of rows: the meeting with body and
+# host, its embargo instants, its heads of delegation; papers, agenda items, [delegations
+# (their members when there are any)], sessions; [the viewer's delegation, for the
+# bilaterals link;] the records section's previous meeting [and, for who keeps the record,
+# the sessions to mark]; the consultations held alongside.
 COUNTS = {  # persona: (cold, warm)
     "chair": (11, 0),
     "delegate": (10, 0),
