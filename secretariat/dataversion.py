@@ -66,6 +66,22 @@ def _tokens() -> dict[str, str]:
 _ALL: dict[str, "DataVersion"] = {}
 
 
+# model label -> the versions ``connect`` made it bump (``BumpsWatchersOnUpdate``).
+_WATCHING: dict[str, set["DataVersion"]] = {}
+
+
+class BumpsWatchersOnUpdate:
+    """A QuerySet mixin: ``update()`` sends no signal, so it bumps every version connected to
+    the model itself (a bulk rename of administrations must reach the cached pages and the
+    users each process keeps, as a save would)."""
+
+    def update(self, **kwargs):
+        changed = super().update(**kwargs)
+        for version in _WATCHING.get(self.model._meta.label_lower, ()):
+            version.bump()
+        return changed
+
+
 class DataVersion:
     def __init__(self, name: str, *, key: str | None = None):
         self.name = name
@@ -182,6 +198,7 @@ class DataVersion:
         self._receivers = [*getattr(self, "_receivers", []), on_change]
         for model in models:
             label = model._meta.label_lower
+            _WATCHING.setdefault(label, set()).add(self)
             post_save.connect(on_change, sender=model, dispatch_uid=f"dv-{self.name}-s-{label}")
             post_delete.connect(on_change, sender=model, dispatch_uid=f"dv-{self.name}-d-{label}")
         for through in m2m:

@@ -10,13 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from knox.models import AbstractAuthToken
 
+from secretariat.dataversion import BumpsWatchersOnUpdate
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Asia/Jakarta).")
 
 
-class AdministrationQuerySet(models.QuerySet):
+class AdministrationQuerySet(BumpsWatchersOnUpdate, models.QuerySet):
     def with_names(self):
         """Prefetch the name history so ``name_on()`` costs no query per row."""
         return self.prefetch_related("names")
